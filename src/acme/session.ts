@@ -1,0 +1,184 @@
+import type { Agent } from 'node:https';
+import * as acme from 'acme-client';
+
+import type { Logger } from '../log.js';
+import { AcmeProblemError, describeProblem, problemFromResponse } from './problem.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/** Raw response of a signed request, as acme-client's HTTP layer returns it. */
+export interface AcmeResponse {
+  status: number;
+  headers: Record<string, string | undefined>;
+  data: unknown;
+}
+
+/** The parts of acme-client's internals this module uses; they are untyped in its declarations. */
+interface AcmeInternals {
+  api: {
+    apiRequest(url: string, payload: unknown, validStatusCodes?: number[]): Promise<AcmeResponse>;
+    createAccount(payload: unknown): Promise<AcmeResponse>;
+  };
+  http: {
+    getDirectory(): Promise<AcmeDirectory>;
+    getJwk(): Record<string, string>;
+  };
+}
+
+export interface AcmeDirectory {
+  newNonce: string;
+  newAccount: string;
+  newOrder: string;
+  revokeCert?: string;
+  keyChange?: string;
+  renewalInfo?: string;
+  meta?: {
+    termsOfService?: string;
+    externalAccountRequired?: boolean;
+    profiles?: Record<string, string>;
+  };
+}
+
+export interface ExternalAccountBinding {
+  keyId: string;
+  /** HMAC key, base64url as the CA hands it out. */
+  hmacKey: string;
+}
+
+export interface OpenSessionOptions {
+  directoryUrl: string;
+  accountKeyPem: string;
+  externalAccountBinding?: ExternalAccountBinding;
+  contact?: string[];
+  logger: Logger;
+}
+
+/** Largest Retry-After this client waits for inside one request, in milliseconds. */
+const MAX_INLINE_RETRY_WAIT_MS = 60_000;
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Configures acme-client's shared HTTP instance: the User-Agent that names this
+ * product, the TLS agent (extra roots for a private CA), a request timeout, and no
+ * retries of its own, because its retry replays the same nonce and hides the problem
+ * document that `replaces` refusals must be classified from.
+ */
+export function configureAcmeHttp(options: { userAgent: string; agent?: Agent; timeoutMs?: number }): void {
+  const instance = acme.axios as unknown as {
+    defaults: {
+      headers: { common: Record<string, string> };
+      httpsAgent?: Agent;
+      timeout?: number;
+      acmeSettings: { retryMaxAttempts: number };
+    };
+  };
+  instance.defaults.headers.common['User-Agent'] = options.userAgent;
+  if (options.agent) instance.defaults.httpsAgent = options.agent;
+  instance.defaults.timeout = options.timeoutMs ?? 30_000;
+  instance.defaults.acmeSettings.retryMaxAttempts = 0;
+}
+
+/** An ACME account on one CA, with helpers for raw signed requests. */
+export class AcmeSession {
+  readonly client: acme.Client;
+  readonly directory: AcmeDirectory;
+  readonly directoryUrl: string;
+  readonly accountUrl: string;
+  private readonly logger: Logger;
+
+  private constructor(client: acme.Client, directory: AcmeDirectory, directoryUrl: string, logger: Logger) {
+    this.client = client;
+    this.directory = directory;
+    this.directoryUrl = directoryUrl;
+    this.accountUrl = client.getAccountUrl();
+    this.logger = logger;
+  }
+
+  /** Finds or creates the account for `accountKeyPem` (RFC 8555 section 7.3). */
+  static async open(options: OpenSessionOptions): Promise<AcmeSession> {
+    const client = new acme.Client({
+      directoryUrl: options.directoryUrl,
+      accountKey: options.accountKeyPem,
+      externalAccountBinding: options.externalAccountBinding
+        ? { kid: options.externalAccountBinding.keyId, hmacKey: options.externalAccountBinding.hmacKey }
+        : undefined,
+    });
+    const internals = client as unknown as AcmeInternals;
+
+    let directory: AcmeDirectory;
+    try {
+      directory = await internals.http.getDirectory();
+    } catch (error) {
+      throw new Error(
+        `Cannot read the ACME directory ${options.directoryUrl}: ${errorMessage(error)}. ` +
+          'Check the CA setting in the manifest and the network path to the CA.',
+      );
+    }
+    if (directory.meta?.externalAccountRequired && !options.externalAccountBinding) {
+      throw new Error(
+        `The CA at ${options.directoryUrl} requires external account binding. ` +
+          'Set the eab-key-id and eab-hmac-key inputs (ACME_EAB_KEY_ID and ACME_EAB_HMAC_KEY on the command line) to the values from the CA.',
+      );
+    }
+
+    try {
+      await client.createAccount({ termsOfServiceAgreed: true, contact: options.contact });
+    } catch (error) {
+      throw new Error(`Cannot create or find the ACME account at ${options.directoryUrl}: ${errorMessage(error)}`);
+    }
+    return new AcmeSession(client, directory, options.directoryUrl, options.logger);
+  }
+
+  /** JSON Web Key thumbprint input for key authorizations (RFC 8555 section 8.1). */
+  jwk(): Record<string, string> {
+    return (this.client as unknown as AcmeInternals).http.getJwk();
+  }
+
+  /**
+   * Sends a signed POST (or POST-as-GET with `payload` null) and returns the raw
+   * response. Network failures, 429 and 5xx are retried up to 3 attempts when the
+   * server asks for at most a minute of waiting; `retryServerErrors: false` turns that
+   * off for requests whose errors must reach the caller unchanged. Problem documents
+   * become {@link AcmeProblemError}s unless `acceptProblems` is set.
+   */
+  async post(
+    action: string,
+    url: string,
+    payload: unknown,
+    options: { retryServerErrors?: boolean; acceptProblems?: boolean } = {},
+  ): Promise<AcmeResponse> {
+    const api = (this.client as unknown as AcmeInternals).api;
+    const retry = options.retryServerErrors ?? true;
+
+    for (let attempt = 1; ; attempt++) {
+      let response: AcmeResponse;
+      try {
+        response = await api.apiRequest(url, payload);
+      } catch (error) {
+        if (!retry || attempt >= MAX_ATTEMPTS) throw new Error(`${action} failed at ${url}: ${errorMessage(error)}`);
+        this.logger.warning(`${action}: ${errorMessage(error)}; retrying (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
+        await sleep(1000 * attempt);
+        continue;
+      }
+
+      if (response.status < 400) return response;
+      const problem = problemFromResponse(response.status, response.data);
+      const retryable = response.status === 429 || response.status >= 500;
+      const waitMs = parseRetryAfter(response.headers['retry-after']) ?? 1000 * attempt;
+      if (retry && retryable && attempt < MAX_ATTEMPTS && waitMs <= MAX_INLINE_RETRY_WAIT_MS) {
+        this.logger.warning(`${action}: ${describeProblem(problem)}; retrying in ${Math.ceil(waitMs / 1000)} s`);
+        await sleep(waitMs);
+        continue;
+      }
+      if (options.acceptProblems) return response;
+      throw new AcmeProblemError(action, url, problem);
+    }
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
