@@ -1,0 +1,198 @@
+import { classifyReplacesRefusal, type RefusalKind } from '../acme/refusal.js';
+import { type AcmeOrder, identifiersFor, placeOrder } from '../acme/order.js';
+import { AcmeProblemError, describeProblem } from '../acme/problem.js';
+import type { AcmeSession } from '../acme/session.js';
+import { blockReplaces, clearPendingOrder, journalPendingOrder, markReplaced, recordIssued } from '../lineage/lineage.js';
+import type { Lineage, ReplacesBlock } from '../lineage/types.js';
+import type { CertificateSpec } from '../manifest/types.js';
+import type { ReplacementIncident } from '../report/incident.js';
+import type { Assessment } from './assess.js';
+import { completeOrder, type CompletedOrder } from './complete-order.js';
+import type { CertificateResult, RunContext } from './context.js';
+import { commitLineage, solverFor } from './helpers.js';
+import { writeIssuedFiles } from './outputs.js';
+import { buildCertificateRecord } from './record.js';
+import { decideReplaces } from './replaces.js';
+
+const BLOCK_REASON: Record<RefusalKind, ReplacesBlock['reason']> = {
+  'already-replaced': 'already-replaced',
+  'account-changed': 'account-changed',
+  'ca-changed': 'ca-changed',
+  'replaces-unsupported': 'no-ari',
+};
+
+interface PlacedOrder {
+  order: AcmeOrder;
+  replaces: string | null;
+  incident?: ReplacementIncident;
+}
+
+/**
+ * Orders, validates and records a new certificate for `spec`. The order URL is
+ * committed before finalization (write-ahead), so a run that dies later leaves it
+ * for the next run to recover.
+ */
+export async function issueCertificate(
+  context: RunContext,
+  spec: CertificateSpec,
+  lineage: Lineage | undefined,
+  assessment: Assessment,
+): Promise<CertificateResult> {
+  const session = await context.session(spec.ca.directoryUrl);
+  const placed = await placeOrderFor(context, session, spec, lineage, assessment);
+
+  await commitLineage(context, spec.name, `Journal order for ${spec.name}`, (current) =>
+    journalPendingOrder(current, {
+      orderUrl: placed.order.url,
+      directoryUrl: session.directoryUrl,
+      accountUrl: session.accountUrl,
+      identifiers: spec.domains,
+      profile: spec.profile,
+      replaces: placed.replaces,
+      startedAt: context.now().toISOString(),
+    }),
+  );
+
+  const completed = await completeOrder(
+    session,
+    placed.order,
+    spec,
+    solverFor(context, spec),
+    context.logger,
+    context.settings.orderTimeoutMs,
+  );
+  const result = await recordCompletedOrder(context, session, spec, completed, placed.replaces);
+  if (placed.incident) {
+    placed.incident.action = { kind: 'ordered-without-replaces', newSerial: result.status.newSerial, orderUrl: placed.order.url };
+    placed.incident.links.stateCommitUrl = result.commit?.url;
+  }
+  return {
+    ...result,
+    status: { ...result.status, currentSerial: assessment.current?.serial, reason: assessment.status.reason },
+    incident: placed.incident,
+    renewedCleanly: !placed.incident,
+  };
+}
+
+/** Records a valid order's certificate in the lineage and writes its files. */
+export async function recordCompletedOrder(
+  context: RunContext,
+  session: AcmeSession,
+  spec: CertificateSpec,
+  completed: CompletedOrder,
+  replaces: string | null,
+): Promise<CertificateResult> {
+  const record = buildCertificateRecord(completed.chainPem, completed.order, {
+    directoryUrl: session.directoryUrl,
+    accountUrl: session.accountUrl,
+    replaces,
+    now: context.now(),
+    keyLost: completed.privateKeyPem === undefined,
+  });
+  const commit = await commitLineage(
+    context,
+    spec.name,
+    `Record certificate ${record.serial} for ${spec.name}`,
+    (current) => recordIssued(clearPendingOrder(current), record),
+    { [record.chainFile]: completed.chainPem },
+  );
+
+  const files = completed.privateKeyPem
+    ? await writeIssuedFiles(context.settings.outputDirectory, spec.name, completed.chainPem, completed.privateKeyPem)
+    : undefined;
+  const verb = replaces ? `replacing ${replaces}` : 'without replaces';
+  context.logger.info(`${spec.name}: issued certificate ${record.serial} (${verb}), valid until ${record.notAfter}`);
+  return {
+    commit,
+    files,
+    status: {
+      name: spec.name,
+      domains: spec.domains,
+      outcome: 'renewed',
+      reason: '',
+      newSerial: record.serial,
+      notBefore: new Date(record.notBefore),
+      notAfter: new Date(record.notAfter),
+      replaces,
+    },
+  };
+}
+
+/**
+ * Places the order with `replaces` when RFC 9773's conditions hold. When the CA
+ * rejects `replaces`, records why (so it is not sent again) and, unless the manifest
+ * says `on-already-replaced: fail`, orders once more without it.
+ */
+async function placeOrderFor(
+  context: RunContext,
+  session: AcmeSession,
+  spec: CertificateSpec,
+  lineage: Lineage | undefined,
+  assessment: Assessment,
+): Promise<PlacedOrder> {
+  const identifiers = identifiersFor(spec.domains);
+  const decision = decideReplaces(spec, lineage, assessment.current, {
+    directoryUrl: session.directoryUrl,
+    accountUrl: session.accountUrl,
+    hasRenewalInfo: Boolean(session.directory.renewalInfo),
+  });
+  if (!decision.certId) {
+    context.logger.info(`${spec.name}: ordering without replaces: ${decision.omittedBecause}`);
+    return { order: await placeOrder(session, { identifiers, profile: spec.profile }), replaces: null };
+  }
+
+  try {
+    const order = await placeOrder(session, { identifiers, profile: spec.profile, replaces: decision.certId });
+    context.logger.info(`${spec.name}: ordered ${order.url} replacing ${decision.certId}`);
+    return { order, replaces: decision.certId };
+  } catch (error) {
+    const kind = error instanceof AcmeProblemError ? classifyReplacesRefusal(error.problem) : null;
+    if (!kind || !(error instanceof AcmeProblemError)) throw error;
+    return fallBackWithoutReplaces(context, session, spec, assessment, decision.certId, kind, error);
+  }
+}
+
+async function fallBackWithoutReplaces(
+  context: RunContext,
+  session: AcmeSession,
+  spec: CertificateSpec,
+  assessment: Assessment,
+  certId: string,
+  kind: RefusalKind,
+  error: AcmeProblemError,
+): Promise<PlacedOrder> {
+  const now = context.now();
+  const current = assessment.current;
+  context.logger.warning(`${spec.name}: the CA rejected replaces=${certId}: ${describeProblem(error.problem)} (${kind})`);
+
+  const commit = await commitLineage(context, spec.name, `Record that the CA rejected replaces for ${spec.name}`, (lineage) => {
+    let next = blockReplaces(lineage, { certId, reason: BLOCK_REASON[kind], at: now.toISOString(), detail: error.problem.detail });
+    if (kind === 'already-replaced' && current) {
+      next = markReplaced(next, current.serial, { at: now.toISOString(), unknownOrder: true });
+    }
+    return next;
+  });
+
+  const incident: ReplacementIncident = {
+    certificate: spec.name,
+    cause: kind,
+    problem: { status: error.problem.status, type: error.problem.type, detail: error.problem.detail },
+    at: now,
+    lineage: { serial: current?.serial ?? '', certId },
+    action: { kind: 'none' },
+    links: { stateCommitUrl: commit?.url },
+    policy: spec.onAlreadyReplaced,
+  };
+  if (kind === 'already-replaced' && spec.onAlreadyReplaced === 'fail') {
+    const failure = new Error(
+      `${spec.name}: the CA reports that certificate ${current?.serial} already has a replacement order, ` +
+        'and the manifest sets on-already-replaced: fail, so nothing was ordered',
+    );
+    (failure as Error & { incident?: ReplacementIncident }).incident = incident;
+    throw failure;
+  }
+
+  const order = await placeOrder(session, { identifiers: identifiersFor(spec.domains), profile: spec.profile });
+  context.logger.info(`${spec.name}: ordered ${order.url} without replaces after the refusal`);
+  return { order, replaces: null, incident };
+}

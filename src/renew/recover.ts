@@ -1,0 +1,70 @@
+import { fetchOrder } from '../acme/order.js';
+import { AcmeProblemError, describeProblem } from '../acme/problem.js';
+import { clearPendingOrder } from '../lineage/lineage.js';
+import type { Lineage, PendingOrder } from '../lineage/types.js';
+import type { CertificateSpec } from '../manifest/types.js';
+import { completeOrder } from './complete-order.js';
+import type { CertificateResult, RunContext } from './context.js';
+import { commitLineage, solverFor } from './helpers.js';
+import { recordCompletedOrder } from './issue.js';
+
+/**
+ * Resumes an order that an earlier run journaled and never recorded: `valid` is
+ * downloaded and recorded (its key died with that run, so the record says so and
+ * the certificate is renewed next), `ready` is finalized with a fresh key,
+ * `pending` is solved, and `invalid` or vanished orders are dropped.
+ * Returns undefined when nothing was recovered.
+ */
+export async function resumePendingOrder(
+  context: RunContext,
+  spec: CertificateSpec,
+  pending: PendingOrder,
+): Promise<CertificateResult | undefined> {
+  const { logger } = context;
+  if (pending.directoryUrl !== spec.ca.directoryUrl) {
+    logger.warning(`${spec.name}: dropping journaled order ${pending.orderUrl}: it belongs to another CA (${pending.directoryUrl})`);
+    await dropJournal(context, spec.name);
+    return undefined;
+  }
+
+  const session = await context.session(spec.ca.directoryUrl);
+  if (session.accountUrl !== pending.accountUrl) {
+    logger.warning(`${spec.name}: dropping journaled order ${pending.orderUrl}: another account placed it`);
+    await dropJournal(context, spec.name);
+    return undefined;
+  }
+
+  let order;
+  try {
+    order = await fetchOrder(session, pending.orderUrl);
+  } catch (error) {
+    if (error instanceof AcmeProblemError && error.problem.status === 404) {
+      logger.warning(`${spec.name}: journaled order ${pending.orderUrl} no longer exists (${describeProblem(error.problem)}); dropping it`);
+      await dropJournal(context, spec.name);
+      return undefined;
+    }
+    throw error;
+  }
+
+  const expired = order.expires !== undefined && new Date(order.expires) <= context.now();
+  if (order.status === 'invalid' || (expired && order.status !== 'valid')) {
+    logger.info(`${spec.name}: journaled order ${order.url} is ${expired ? 'expired' : 'invalid'}; dropping it`);
+    await dropJournal(context, spec.name);
+    return undefined;
+  }
+
+  logger.info(`${spec.name}: resuming journaled order ${order.url} (status ${order.status})`);
+  const completed = await completeOrder(session, order, spec, solverFor(context, spec), logger, context.settings.orderTimeoutMs);
+  const result = await recordCompletedOrder(context, session, spec, completed, pending.replaces);
+  if (!completed.privateKeyPem) {
+    logger.warning(
+      `${spec.name}: recovered certificate ${result.status.newSerial} from order ${order.url}, but its private key was lost with the run that finalized it; renewing it now`,
+    );
+  }
+  return result;
+}
+
+/** Dry-run aware removal of the write-ahead record. */
+async function dropJournal(context: RunContext, name: string): Promise<void> {
+  await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage: Lineage) => clearPendingOrder(lineage));
+}

@@ -1,0 +1,148 @@
+import { AcmeSession } from '../acme/session.js';
+import type { HttpClient } from '../http.js';
+import type { LineageStore } from '../lineage/store.js';
+import type { AriState, Lineage } from '../lineage/types.js';
+import type { Logger } from '../log.js';
+import type { CertificateSpec, Manifest } from '../manifest/types.js';
+import type { ReplacementIncident } from '../report/incident.js';
+import { assessCertificate } from './assess.js';
+import type { CertificateResult, RunContext, RunResult, RunSettings } from './context.js';
+import { commitLineage } from './helpers.js';
+import { issueCertificate } from './issue.js';
+import { resumePendingOrder } from './recover.js';
+
+export interface RunDependencies {
+  manifest: Manifest;
+  settings: RunSettings;
+  store: LineageStore;
+  http: HttpClient;
+  logger: Logger;
+  env: NodeJS.ProcessEnv;
+  now?: () => Date;
+  random?: () => number;
+}
+
+/** Builds the per-run context: one ACME account and one directory read per CA. */
+export function createRunContext(dependencies: RunDependencies): RunContext {
+  const sessions = new Map<string, Promise<AcmeSession>>();
+  const directories = new Map<string, Promise<{ renewalInfo?: string; profiles?: Record<string, string> }>>();
+  const { settings, logger, http } = dependencies;
+
+  const session = (directoryUrl: string): Promise<AcmeSession> => {
+    let opened = sessions.get(directoryUrl);
+    if (!opened) {
+      if (!settings.accountKeyPem) {
+        return Promise.reject(new Error(missingAccountKeyMessage(directoryUrl)));
+      }
+      opened = AcmeSession.open({
+        directoryUrl,
+        accountKeyPem: settings.accountKeyPem,
+        externalAccountBinding: settings.externalAccountBinding,
+        logger,
+      });
+      sessions.set(directoryUrl, opened);
+    }
+    return opened;
+  };
+
+  const directory = (directoryUrl: string) => {
+    let read = directories.get(directoryUrl);
+    if (!read) {
+      read = http.get(directoryUrl).then((response) => {
+        if (response.status !== 200) throw new Error(`Reading the ACME directory ${directoryUrl} returned HTTP ${response.status}`);
+        const body = JSON.parse(response.body) as { renewalInfo?: string; meta?: { profiles?: Record<string, string> } };
+        return { renewalInfo: body.renewalInfo, profiles: body.meta?.profiles };
+      });
+      directories.set(directoryUrl, read);
+    }
+    return read;
+  };
+
+  return {
+    ...dependencies,
+    now: dependencies.now ?? (() => new Date()),
+    random: dependencies.random ?? Math.random,
+    session,
+    directory,
+  };
+}
+
+/**
+ * Processes every certificate of the manifest (or of the shard), `concurrency` at a
+ * time. A failure in one certificate is logged and reported; the others go on.
+ */
+export async function runCertificates(context: RunContext): Promise<RunResult> {
+  const wanted = context.settings.onlyNames ? new Set(context.settings.onlyNames) : undefined;
+  const specs = context.manifest.certificates.filter((spec) => !wanted || wanted.has(spec.name));
+  const results: CertificateResult[] = new Array(specs.length);
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < specs.length) {
+      const index = next++;
+      const spec = specs[index] as CertificateSpec;
+      results[index] = await context.logger.group(`${spec.name}: ${spec.domains.join(', ')}`, () =>
+        processCertificate(context, spec),
+      );
+    }
+  };
+  const workers = Math.max(1, Math.min(context.settings.concurrency, specs.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+
+  return { results, failed: results.filter((result) => result.status.outcome === 'failed').length };
+}
+
+async function processCertificate(context: RunContext, spec: CertificateSpec): Promise<CertificateResult> {
+  const { logger, settings } = context;
+  const renewing = settings.mode === 'renew' && !settings.dryRun;
+  try {
+    let lineage = await context.store.read(spec.name);
+    if (renewing && lineage?.pendingOrder) {
+      const recovered = await resumePendingOrder(context, spec, lineage.pendingOrder);
+      if (recovered?.files) return recovered;
+      lineage = await context.store.read(spec.name);
+    }
+
+    const assessment = await assessCertificate(context, spec, lineage);
+    logger.info(`${spec.name}: ${assessment.due ? 'due' : 'not due'}: ${assessment.status.reason}`);
+    if (!assessment.due || !renewing) {
+      if (assessment.ariUpdate && renewing) await keepAriState(context, spec.name, assessment.ariUpdate);
+      return { status: { ...assessment.status, nextAction: nextActionFor(assessment.due, settings.mode) } };
+    }
+    return await issueCertificate(context, spec, lineage, assessment);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    logger.error(`${spec.name}: ${message}`);
+    const incident = (error as { incident?: ReplacementIncident }).incident;
+    if (incident) incident.action = { kind: 'failed', error: message };
+    return {
+      status: { name: spec.name, domains: spec.domains, outcome: 'failed', reason: message, error: message },
+      incident,
+    };
+  }
+}
+
+function nextActionFor(due: boolean, mode: RunSettings['mode']): string {
+  if (!due) return 'nothing: not due';
+  return mode === 'renew' ? 'nothing (dry run): would order a new certificate' : 'order a new certificate';
+}
+
+/** Stores the ARI answer on the current certificate so the next run honours Retry-After and keeps the chosen moment. */
+async function keepAriState(context: RunContext, name: string, ari: AriState): Promise<void> {
+  await commitLineage(context, name, `Update renewal information of ${name}`, (lineage: Lineage) => {
+    const certificates = lineage.certificates.slice();
+    const last = certificates.at(-1);
+    if (last) certificates[certificates.length - 1] = { ...last, ari };
+    return { ...lineage, certificates };
+  });
+}
+
+function missingAccountKeyMessage(directoryUrl: string): string {
+  return (
+    `No ACME account key for ${directoryUrl}. Create one with ` +
+    '`openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out account-key.pem`, ' +
+    'store the file content as a repository secret (for example ACME_ACCOUNT_KEY) and pass it as the ' +
+    'account-key input (`account-key: ${{ secrets.ACME_ACCOUNT_KEY }}`), or to the command line with --account-key FILE. ' +
+    'Keep the same key across runs: replaces only works for certificates ordered by the same account.'
+  );
+}
