@@ -1,0 +1,204 @@
+import { isScalar, type Node } from 'yaml';
+
+import { KNOWN_DNS_PROVIDERS } from './dns-providers.js';
+import { normalizeDnsName, normalizeNameserver } from './domains.js';
+import { describe, isNull, type Entry, type ManifestReader } from './reader.js';
+import { closestMatch, didYouMean, toKebabCase } from './suggest.js';
+import type { DnsSettings } from './types.js';
+
+/** Keys of a `dns` map that the manifest itself reads; every other key is a provider option. */
+export const DNS_KEYS = ['provider', 'zone', 'nameservers', 'challenge-alias'] as const;
+
+/**
+ * The `dns` settings one level (defaults or a certificate) gives. `null` means the
+ * level unsets a value it would inherit; undefined means the level does not mention it.
+ */
+export interface DnsLayer {
+  provider?: string;
+  zone?: string | null;
+  nameservers?: string[] | null;
+  challengeAlias?: string | null;
+  options: Record<string, string | null>;
+  /** True when `dns` or its provider was given but invalid, which was reported already. */
+  invalid: boolean;
+}
+
+// Provider options that are not misspellings although they are close to a DNS key:
+// rfc2136 sends its updates to `nameserver`, a different server from the `nameservers` checked for propagation.
+const OPTIONS_NEAR_DNS_KEYS = ['nameserver'];
+// Option names that hold an identifier rather than the credential itself.
+const IDENTIFIER_SUFFIXES = ['-name', '-id'];
+const SECRET_WORDS = ['secret', 'token', 'password', 'passphrase'];
+// The variables the rfc2136 and cloudflare providers read their secret from.
+const CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
+  rfc2136: 'RFC2136_TSIG_SECRET',
+  cloudflare: 'CLOUDFLARE_DNS_API_TOKEN',
+};
+const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * Reads one level's `dns` map. `inheritedProvider` is the provider from defaults,
+ * used to name the environment variable when a credential appears in the manifest.
+ */
+export function readDnsLayer(reader: ManifestReader, node: Node, path: string, inheritedProvider?: string): DnsLayer {
+  const layer: DnsLayer = { options: {}, invalid: false };
+  const entries = reader.readMap(node, path, 'the DNS settings');
+  if (entries === undefined) {
+    layer.invalid = true;
+    return layer;
+  }
+
+  const providerEntry = entries.find((entry) => entry.key === 'provider');
+  const namedProvider = providerEntry && isScalar(providerEntry.value) ? providerEntry.value.value : undefined;
+  const provider = typeof namedProvider === 'string' ? namedProvider : inheritedProvider;
+
+  for (const entry of entries) {
+    readDnsEntry(reader, entry, layer, provider);
+  }
+  return layer;
+}
+
+/** Merges a certificate's `dns` over the defaults key by key, options included. */
+export function mergeDnsLayers(defaults: DnsLayer | undefined, certificate: DnsLayer | undefined): DnsLayer {
+  const merged: DnsLayer = {
+    options: { ...defaults?.options, ...certificate?.options },
+    invalid: Boolean(defaults?.invalid || certificate?.invalid),
+  };
+  const provider = certificate?.provider ?? defaults?.provider;
+  if (provider !== undefined) merged.provider = provider;
+  merged.zone = certificate?.zone !== undefined ? certificate.zone : defaults?.zone;
+  merged.nameservers = certificate?.nameservers !== undefined ? certificate.nameservers : defaults?.nameservers;
+  merged.challengeAlias = certificate?.challengeAlias !== undefined ? certificate.challengeAlias : defaults?.challengeAlias;
+  return merged;
+}
+
+/** Turns a merged layer into settings; the caller has checked that a provider is set. */
+export function toDnsSettings(layer: DnsLayer, provider: string): DnsSettings {
+  const options: Record<string, string> = {};
+  for (const [key, value] of Object.entries(layer.options)) {
+    if (value !== null) options[key] = value;
+  }
+
+  const settings: DnsSettings = { provider, options };
+  if (layer.zone) settings.zone = layer.zone;
+  if (layer.nameservers) settings.nameservers = layer.nameservers;
+  if (layer.challengeAlias) settings.challengeAlias = layer.challengeAlias;
+  return settings;
+}
+
+function readDnsEntry(reader: ManifestReader, entry: Entry, layer: DnsLayer, provider: string | undefined): void {
+  switch (entry.key) {
+    case 'provider':
+      readProvider(reader, entry, layer);
+      return;
+    case 'zone':
+      layer.zone = readName(reader, entry, 'the zone to write challenge records in, such as `example.com`');
+      return;
+    case 'challenge-alias':
+      layer.challengeAlias = readName(reader, entry, 'the name `_acme-challenge` is delegated to by CNAME');
+      return;
+    case 'nameservers':
+      layer.nameservers = readNameservers(reader, entry);
+      return;
+    default:
+      readProviderOption(reader, entry, layer, provider);
+  }
+}
+
+function readProvider(reader: ManifestReader, entry: Entry, layer: DnsLayer): void {
+  const hint = `name one of ${KNOWN_DNS_PROVIDERS.join(', ')}`;
+  const provider = reader.readString(entry.value, entry.path, hint);
+  if (provider === undefined) {
+    layer.invalid = true;
+    return;
+  }
+  if (!KNOWN_DNS_PROVIDERS.includes(provider)) {
+    const suggestion = didYouMean(provider, KNOWN_DNS_PROVIDERS);
+    reader.report(entry.value, entry.path, `unknown DNS provider \`${provider}\`.${suggestion} Known providers: ${KNOWN_DNS_PROVIDERS.join(', ')}.`);
+    layer.invalid = true;
+    return;
+  }
+  layer.provider = provider;
+}
+
+/** Reads a zone or alias name; returns null for an explicit null and undefined after a problem. */
+function readName(reader: ManifestReader, entry: Entry, hint: string): string | null | undefined {
+  if (isNull(entry.value)) return null;
+  const text = reader.readString(entry.value, entry.path, `give ${hint}`);
+  if (text === undefined) return undefined;
+
+  const normalized = normalizeDnsName(text);
+  if ('error' in normalized) {
+    reader.report(entry.value, entry.path, `invalid DNS name \`${text}\`: ${normalized.error}.`);
+    return undefined;
+  }
+  return normalized.value;
+}
+
+function readNameservers(reader: ManifestReader, entry: Entry): string[] | null | undefined {
+  if (isNull(entry.value)) return null;
+  const items = reader.readList(entry.value, entry.path, 'a list of nameservers such as ["ns1.example.com:53"]');
+  if (items === undefined) return undefined;
+  if (items.length === 0) {
+    reader.report(entry.value, entry.path, 'the nameserver list is empty: list at least one, or remove `nameservers` to use the zone\'s NS records.');
+    return undefined;
+  }
+
+  const nameservers: string[] = [];
+  items.forEach((item, index) => {
+    const path = `${entry.path}[${index}]`;
+    const text = reader.readString(item, path, 'give a `host` or `host:port`');
+    if (text === undefined) return;
+    const normalized = normalizeNameserver(text);
+    if ('error' in normalized) {
+      reader.report(item, path, `invalid nameserver \`${text}\`: ${normalized.error}. Write \`host\` or \`host:port\`.`);
+      return;
+    }
+    nameservers.push(normalized.value);
+  });
+  return nameservers.length === items.length ? nameservers : undefined;
+}
+
+function readProviderOption(reader: ManifestReader, entry: Entry, layer: DnsLayer, provider: string | undefined): void {
+  const misspelled = OPTIONS_NEAR_DNS_KEYS.includes(entry.key) ? undefined : closestMatch(entry.key, DNS_KEYS);
+  if (misspelled !== undefined) {
+    reader.report(entry.keyNode, entry.path, `unknown key \`${entry.key}\` in dns. Did you mean \`${misspelled}\`?`);
+    return;
+  }
+  if (looksLikeCredential(entry.key)) {
+    reader.report(entry.keyNode, entry.path, `\`${entry.key}\` looks like a credential, and credentials never live in the manifest: remove it and ${credentialAdvice(provider)}.`);
+    return;
+  }
+  if (!KEBAB_CASE.test(entry.key)) {
+    reader.report(entry.keyNode, entry.path, `provider option \`${entry.key}\` is not in kebab case: write \`${toKebabCase(entry.key)}\`.`);
+    return;
+  }
+
+  const value = entry.value;
+  if (isScalar(value) && value.value === null) {
+    layer.options[entry.key] = null;
+  } else if (isScalar(value) && ['string', 'number', 'boolean'].includes(typeof value.value)) {
+    layer.options[entry.key] = String(value.value);
+  } else {
+    reader.report(value, entry.path, `provider option \`${entry.key}\` must be a string, number or boolean, found ${describe(value)}.`);
+  }
+}
+
+/** True for option names such as `tsig-secret`, `api-token` or `api-key`, but not `tsig-key-name` or `access-key-id`. */
+export function looksLikeCredential(key: string): boolean {
+  const lower = key.toLowerCase();
+  if (SECRET_WORDS.some((word) => lower.includes(word))) return true;
+  if (!lower.includes('key')) return false;
+  return !IDENTIFIER_SUFFIXES.some((suffix) => lower.endsWith(suffix));
+}
+
+/** Names where the credential goes instead, exactly for providers whose variable is known here. */
+function credentialAdvice(provider: string | undefined): string {
+  const variable = provider === undefined ? undefined : CREDENTIAL_VARIABLES[provider];
+  if (variable) return `set the environment variable ${variable} (or ${variable}_FILE) instead`;
+  if (provider) {
+    const prefix = provider.replace(/[^a-z0-9]+/gi, '_').toUpperCase();
+    return `set it in the environment variable that the \`${provider}\` provider reads for it (its name starts with ${prefix}_) instead`;
+  }
+  return 'set it in the environment variable that the DNS provider reads for it instead';
+}
