@@ -1,3 +1,5 @@
+import { shortProblemType, type ProblemDocument } from './problem.js';
+
 /**
  * Reasons a CA rejects the `replaces` field of newOrder (RFC 9773). Each
  * one is fixed by ordering without `replaces`, but each has a different cause to
@@ -10,13 +12,7 @@ export type RefusalKind =
   | 'replaces-unsupported'; // the CA rejects the field itself
 
 /** The parts of an RFC 7807 problem document that classification reads. */
-export interface AcmeProblem {
-  status: number;
-  type?: string;
-  detail?: string;
-}
-
-const ACME_ERROR_PREFIX = 'urn:ietf:params:acme:error:';
+export type AcmeProblem = Pick<ProblemDocument, 'status' | 'type' | 'detail'>;
 
 // Boulder and Pebble: `... which already has a replacement order`. Other CAs word it
 // as "already been replaced".
@@ -33,12 +29,6 @@ const CA_DETAIL = /authority key identifier|\baki\b|issuer|serial|certificate .*
 
 const MENTIONS_REPLACES = /replace/i;
 
-/** Returns the problem type without the ACME error prefix, or '' when absent. */
-export function shortProblemType(type: string | undefined): string {
-  if (type === undefined) return '';
-  return type.startsWith(ACME_ERROR_PREFIX) ? type.slice(ACME_ERROR_PREFIX.length) : type;
-}
-
 /**
  * Classifies the problem document of a newOrder request that carried `replaces`.
  * Returns null when the rejection has nothing to do with `replaces` (rate limits,
@@ -50,7 +40,7 @@ export function shortProblemType(type: string | undefined): string {
  * without the `urn:ietf:params:acme:error:` prefix.
  */
 export function classifyReplacesRefusal(problem: AcmeProblem): RefusalKind | null {
-  const type = shortProblemType(problem.type);
+  const type = shortProblemType(problem.type) ?? '';
   const detail = problem.detail ?? '';
 
   if (ALREADY_REPLACED_DETAIL.test(detail)) return 'already-replaced';
