@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { classifyReplacesRefusal, type AcmeProblem, type RefusalKind } from '../../src/acme/refusal.js';
+import {
+  classifyReplacesRefusal,
+  type AcmeProblem,
+  type RefusalKind,
+} from '../../src/acme/refusal.js';
 
 const PREFIX = 'urn:ietf:params:acme:error:';
 const BOULDER_DETAIL =
@@ -57,7 +61,8 @@ const rows: Row[] = [
     problem: {
       status: 400,
       type: `${PREFIX}malformed`,
-      detail: "Could not validate ARI 'replaces' field :: while parsing ARI CertID an error occurred",
+      detail:
+        "Could not validate ARI 'replaces' field :: while parsing ARI CertID an error occurred",
     },
     expected: 'replaces-unsupported',
   },
@@ -71,7 +76,8 @@ const rows: Row[] = [
     problem: {
       status: 409,
       type: `${PREFIX}malformed`,
-      detail: 'cannot indicate an order replaces certificate with serial "5a3e", which already has a replacement order',
+      detail:
+        'cannot indicate an order replaces certificate with serial "5a3e", which already has a replacement order',
     },
     expected: 'already-replaced',
   },
@@ -89,18 +95,27 @@ const rows: Row[] = [
     problem: {
       status: 409,
       type: `${PREFIX}alreadyReplaced`,
-      detail: 'cannot indicate an order replaces certificate with serial "5a3e", which already has a replacement order',
+      detail:
+        'cannot indicate an order replaces certificate with serial "5a3e", which already has a replacement order',
     },
     expected: 'already-replaced',
   },
   {
     server: 'other CAs (Actalis)',
-    problem: { status: 400, type: `${PREFIX}malformed`, detail: 'The replaces field is not supported' },
+    problem: {
+      status: 400,
+      type: `${PREFIX}malformed`,
+      detail: 'The replaces field is not supported',
+    },
     expected: 'replaces-unsupported',
   },
   {
     server: 'other CAs, already been replaced at any status',
-    problem: { status: 400, type: `${PREFIX}malformed`, detail: 'Certificate has already been replaced' },
+    problem: {
+      status: 400,
+      type: `${PREFIX}malformed`,
+      detail: 'Certificate has already been replaced',
+    },
     expected: 'already-replaced',
   },
   {
@@ -123,12 +138,20 @@ const negativeRows: Row[] = [
   },
   {
     server: 'bad nonce',
-    problem: { status: 400, type: `${PREFIX}badNonce`, detail: 'JWS has an invalid anti-replay nonce' },
+    problem: {
+      status: 400,
+      type: `${PREFIX}badNonce`,
+      detail: 'JWS has an invalid anti-replay nonce',
+    },
     expected: null,
   },
   {
     server: '409 about a key in use',
-    problem: { status: 409, type: `${PREFIX}conflict`, detail: 'New key is already in use for a different account' },
+    problem: {
+      status: 409,
+      type: `${PREFIX}conflict`,
+      detail: 'New key is already in use for a different account',
+    },
     expected: null,
   },
   {
@@ -138,12 +161,20 @@ const negativeRows: Row[] = [
   },
   {
     server: '400 malformed about identifiers only',
-    problem: { status: 400, type: `${PREFIX}malformed`, detail: 'NewOrder request did not specify any identifiers' },
+    problem: {
+      status: 400,
+      type: `${PREFIX}malformed`,
+      detail: 'NewOrder request did not specify any identifiers',
+    },
     expected: null,
   },
   {
     server: '403 unauthorized about a domain policy',
-    problem: { status: 403, type: `${PREFIX}unauthorized`, detail: 'Cannot issue for "example.test": policy forbids it' },
+    problem: {
+      status: 403,
+      type: `${PREFIX}unauthorized`,
+      detail: 'Cannot issue for "example.test": policy forbids it',
+    },
     expected: null,
   },
 ];
