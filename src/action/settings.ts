@@ -174,7 +174,10 @@ function parseRepository(value: string | undefined): { owner: string; repo: stri
 function parseAccountKey(raw: string): string | undefined {
   const value = raw.trim();
   if (value === '') return undefined;
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value) || !/-----END [A-Z ]*PRIVATE KEY-----/.test(value)) {
+  if (
+    !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value) ||
+    !/-----END [A-Z ]*PRIVATE KEY-----/.test(value)
+  ) {
     // The value itself is a secret, so the message must not quote it.
     throw new SettingsError(
       'Invalid account-key: not a PEM private key. Pass the whole PEM text, from -----BEGIN ... PRIVATE KEY----- to the END line, from a secret.',
@@ -272,7 +275,9 @@ export function parseDuration(inputName: string, value: string): number {
     total += Number(amount) * (DURATION_UNITS_MS[unit as string] as number);
   }
   if (total <= 0) {
-    throw new SettingsError(`Invalid ${inputName} '${value}'. Expected a duration greater than zero.`);
+    throw new SettingsError(
+      `Invalid ${inputName} '${value}'. Expected a duration greater than zero.`,
+    );
   }
   return total;
 }

@@ -15,7 +15,9 @@ export function shardOf(name: string, count: number): number {
 /** Keeps the names that belong to `shard`, in their original order. */
 export function selectShard(names: string[], shard: Shard): string[] {
   if (!Number.isInteger(shard.count) || shard.count < 1) {
-    throw new RangeError(`Invalid shard count ${shard.count}. Expected a whole number of at least 1.`);
+    throw new RangeError(
+      `Invalid shard count ${shard.count}. Expected a whole number of at least 1.`,
+    );
   }
   if (!Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
     throw new RangeError(

@@ -12,7 +12,10 @@ const LABELS: Record<ChartLanguage, { validity: string; window: string; renewAt:
  * suggested window and the chosen renewal time. Certificates without validity dates
  * are left out, and an empty string is returned when none is left.
  */
-export function renderLifetimeChart(rows: CertificateStatus[], language: ChartLanguage = 'en'): string {
+export function renderLifetimeChart(
+  rows: CertificateStatus[],
+  language: ChartLanguage = 'en',
+): string {
   return rows
     .map((row) => renderCertificateChart(row, LABELS[language]))
     .filter((block) => block !== '')

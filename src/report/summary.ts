@@ -31,8 +31,22 @@ interface Texts {
 
 const TEXTS: Record<ReportLanguage, Texts> = {
   en: {
-    headers: ['Certificate', 'Domains', 'Status', 'Current serial', 'Expires', 'Suggested window', 'Next action'],
-    outcomes: { issued: 'Issued', renewed: 'Renewed', 'not-due': 'Not due', due: 'Due', failed: 'Failed' },
+    headers: [
+      'Certificate',
+      'Domains',
+      'Status',
+      'Current serial',
+      'Expires',
+      'Suggested window',
+      'Next action',
+    ],
+    outcomes: {
+      issued: 'Issued',
+      renewed: 'Renewed',
+      'not-due': 'Not due',
+      due: 'Due',
+      failed: 'Failed',
+    },
     modes: { renew: 'renewal run', plan: 'renewal plan', check: 'certificate check' },
     noCertificates: 'No certificates in this run.',
     explanation: 'explanation',
@@ -60,7 +74,13 @@ const TEXTS: Record<ReportLanguage, Texts> = {
   },
   'zh-CN': {
     headers: ['证书', '域名', '状态', '当前序列号', '到期时间', '建议续期窗口', '下一步'],
-    outcomes: { issued: '首次签发', renewed: '已续期', 'not-due': '暂不续期', due: '待续期', failed: '失败' },
+    outcomes: {
+      issued: '首次签发',
+      renewed: '已续期',
+      'not-due': '暂不续期',
+      due: '待续期',
+      failed: '失败',
+    },
     modes: { renew: '续期运行', plan: '续期计划', check: '证书检查' },
     noCertificates: '本次运行没有涉及任何证书。',
     explanation: '说明',
@@ -95,7 +115,11 @@ const OUTCOME_ORDER: CertificateOutcome[] = ['failed', 'due', 'renewed', 'issued
  * Renders the per-certificate Markdown table: name, domains, status, current serial,
  * expiry, suggested window and next action. Times are shown in UTC.
  */
-export function renderStatusTable(rows: CertificateStatus[], language: ReportLanguage, now: Date): string {
+export function renderStatusTable(
+  rows: CertificateStatus[],
+  language: ReportLanguage,
+  now: Date,
+): string {
   const texts = TEXTS[language];
   if (rows.length === 0) return texts.noCertificates;
 
@@ -202,7 +226,11 @@ function renderCounts(rows: CertificateStatus[], texts: Texts): string {
     .join(texts.countSeparator);
 }
 
-function renderChartDetails(rows: CertificateStatus[], language: ReportLanguage, texts: Texts): string[] {
+function renderChartDetails(
+  rows: CertificateStatus[],
+  language: ReportLanguage,
+  texts: Texts,
+): string[] {
   const chart = renderLifetimeChart(rows, language);
   if (chart === '') return [];
   return [`<details><summary>${texts.chart}</summary>\n\n${chart}\n\n</details>`];

@@ -134,7 +134,9 @@ describe('readSettings', () => {
     const file = join(directory, 'roots.pem');
     writeFileSync(file, CA_PEM);
 
-    expect(readSettings(inputs({ 'ca-certificates': file }), ACTIONS_ENV).caCertificates).toBe(CA_PEM);
+    expect(readSettings(inputs({ 'ca-certificates': file }), ACTIONS_ENV).caCertificates).toBe(
+      CA_PEM,
+    );
   });
 
   it('rejects an out-of-range shard with the fix', () => {
@@ -145,7 +147,10 @@ describe('readSettings', () => {
 
   it.each([
     [{ mode: 'apply' }, "Invalid mode 'apply'"],
-    [{ 'run-interval': '6 hours' }, "Invalid run-interval '6 hours'. Expected a duration such as 90m"],
+    [
+      { 'run-interval': '6 hours' },
+      "Invalid run-interval '6 hours'. Expected a duration such as 90m",
+    ],
     [{ 'run-interval': '0h' }, 'Expected a duration greater than zero'],
     [{ language: 'fr' }, "Invalid language 'fr'. Expected en or zh-CN."],
     [{ 'dry-run': 'yes' }, "Invalid dry-run 'yes'. Expected true or false."],
@@ -158,7 +163,10 @@ describe('readSettings', () => {
     [{ 'state-branch': 'a..b' }, "Invalid state-branch 'a..b'"],
     [{ 'eab-key-id': 'kid-1' }, 'Missing eab-hmac-key.'],
     [{ 'eab-key-id': 'kid-1', 'eab-hmac-key': 'not base64!' }, 'Invalid eab-hmac-key'],
-    [{ 'ca-certificates': '/nonexistent/roots.pem' }, "Invalid ca-certificates: '/nonexistent/roots.pem'"],
+    [
+      { 'ca-certificates': '/nonexistent/roots.pem' },
+      "Invalid ca-certificates: '/nonexistent/roots.pem'",
+    ],
   ])('rejects %o', (overrides, expected) => {
     expect(problemsOf(() => readSettings(inputs(overrides), ACTIONS_ENV))).toContain(expected);
   });
@@ -185,7 +193,10 @@ describe('readSettings', () => {
       readSettings(inputs({ 'state-backend': 'github', token: '' }), ACTIONS_ENV),
     );
     const noRepository = problemsOf(() =>
-      readSettings(inputs({ 'state-backend': 'github' }), { ...ACTIONS_ENV, GITHUB_REPOSITORY: '' }),
+      readSettings(inputs({ 'state-backend': 'github' }), {
+        ...ACTIONS_ENV,
+        GITHUB_REPOSITORY: '',
+      }),
     );
 
     expect(noToken).toContain('Missing token for state-backend github.');
@@ -199,7 +210,9 @@ describe('readSettings', () => {
     );
 
     expect(settings.secrets).toContain(`${ACCOUNT_KEY}\n`);
-    expect(settings.secrets).toContain('MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgtestkeymaterial00');
+    expect(settings.secrets).toContain(
+      'MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgtestkeymaterial00',
+    );
     expect(settings.secrets).toContain('c2VjcmV0');
     expect(settings.secrets).toContain('ghs_exampletoken0123456789');
     expect(settings.secrets).not.toContain('-----BEGIN PRIVATE KEY-----');

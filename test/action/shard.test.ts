@@ -7,7 +7,9 @@ const NAMES = Array.from({ length: 200 }, (_, i) => `site-${i}.example.com`);
 describe('selectShard', () => {
   it('splits names into disjoint shards that cover all', () => {
     const count = 4;
-    const shards = Array.from({ length: count }, (_, i) => selectShard(NAMES, { index: i + 1, count }));
+    const shards = Array.from({ length: count }, (_, i) =>
+      selectShard(NAMES, { index: i + 1, count }),
+    );
     const union = shards.flat();
 
     expect(union).toHaveLength(NAMES.length);
@@ -24,9 +26,13 @@ describe('selectShard', () => {
   });
 
   it('moves only the added certificate', () => {
-    const before = Array.from({ length: 3 }, (_, i) => selectShard(NAMES, { index: i + 1, count: 3 }));
+    const before = Array.from({ length: 3 }, (_, i) =>
+      selectShard(NAMES, { index: i + 1, count: 3 }),
+    );
     const added = [...NAMES.slice(0, 100), 'new.example.org', ...NAMES.slice(100)];
-    const after = Array.from({ length: 3 }, (_, i) => selectShard(added, { index: i + 1, count: 3 }));
+    const after = Array.from({ length: 3 }, (_, i) =>
+      selectShard(added, { index: i + 1, count: 3 }),
+    );
 
     for (let i = 0; i < 3; i++) {
       expect(after[i]?.filter((name) => name !== 'new.example.org')).toEqual(before[i]);
@@ -37,7 +43,9 @@ describe('selectShard', () => {
     const removed = NAMES.filter((name) => name !== 'site-7.example.com');
 
     for (let index = 1; index <= 5; index++) {
-      const before = selectShard(NAMES, { index, count: 5 }).filter((n) => n !== 'site-7.example.com');
+      const before = selectShard(NAMES, { index, count: 5 }).filter(
+        (n) => n !== 'site-7.example.com',
+      );
       expect(selectShard(removed, { index, count: 5 })).toEqual(before);
     }
   });
@@ -48,9 +56,9 @@ describe('selectShard', () => {
 
   it('assigns a name the same shard on every call', () => {
     expect(shardOf('www.example.com', 4)).toBe(shardOf('www.example.com', 4));
-    expect(selectShard(['www.example.com'], { index: shardOf('www.example.com', 4), count: 4 })).toEqual([
-      'www.example.com',
-    ]);
+    expect(
+      selectShard(['www.example.com'], { index: shardOf('www.example.com', 4), count: 4 }),
+    ).toEqual(['www.example.com']);
   });
 
   it('rejects an index above the count', () => {

@@ -52,20 +52,26 @@ describe('renderStatusTable', () => {
   it('contains every column value in English', () => {
     const table = renderStatusTable([NOT_DUE], 'en', NOW);
 
-    expect(table).toContain('| Certificate | Domains | Status | Current serial | Expires | Suggested window | Next action |');
+    expect(table).toContain(
+      '| Certificate | Domains | Status | Current serial | Expires | Suggested window | Next action |',
+    );
     expect(table).toContain('**www**');
     expect(table).toContain('`example.com`, `*.example.com`');
     expect(table).toContain('**Not due**<br>renewal time is after the next run');
     expect(table).toContain('`03a1b2c3d4e5f60718`');
     expect(table).toContain('2027-02-18 00:00 UTC<br>in 75 days');
-    expect(table).toContain('2027-01-18 00:00 UTC – 2027-01-20 00:00 UTC<br>[explanation](https://ca.example/ari/explain)');
+    expect(table).toContain(
+      '2027-01-18 00:00 UTC – 2027-01-20 00:00 UTC<br>[explanation](https://ca.example/ari/explain)',
+    );
     expect(table).toContain('Renew at 2027-01-19 06:30 UTC');
   });
 
   it('contains every column value in Chinese', () => {
     const table = renderStatusTable([NOT_DUE], 'zh-CN', NOW);
 
-    expect(table).toContain('| 证书 | 域名 | 状态 | 当前序列号 | 到期时间 | 建议续期窗口 | 下一步 |');
+    expect(table).toContain(
+      '| 证书 | 域名 | 状态 | 当前序列号 | 到期时间 | 建议续期窗口 | 下一步 |',
+    );
     expect(table).toContain('**暂不续期**');
     expect(table).toContain('75 天后到期');
     expect(table).toContain('[说明](https://ca.example/ari/explain)');
@@ -106,7 +112,11 @@ describe('renderStatusTable', () => {
   });
 
   it('drops explanation links that are not http', () => {
-    const table = renderStatusTable([{ ...NOT_DUE, explanationUrl: 'javascript:alert(1)' }], 'en', NOW);
+    const table = renderStatusTable(
+      [{ ...NOT_DUE, explanationUrl: 'javascript:alert(1)' }],
+      'en',
+      NOW,
+    );
 
     expect(table).not.toContain('javascript');
     expect(table).not.toContain('[explanation]');
@@ -160,7 +170,11 @@ describe('renderLifetimeChart', () => {
 
 describe('renderPlanComment', () => {
   it('starts with the marker and contains the table', () => {
-    const comment = renderPlanComment([NOT_DUE, RENEWED], { language: 'en', now: NOW, marker: MARKER });
+    const comment = renderPlanComment([NOT_DUE, RENEWED], {
+      language: 'en',
+      now: NOW,
+      marker: MARKER,
+    });
 
     expect(comment.startsWith(`${MARKER}\n`)).toBe(true);
     expect(comment).toContain('### acme-lineage renewal plan');
@@ -182,7 +196,9 @@ describe('renderPlanComment', () => {
     expect(comment).toContain('> **清单文件错误**');
     expect(comment).toContain('> - certificates[0].domains: missing');
     expect(comment).toContain('> - line 4: &lt;unknown key&gt;');
-    expect(comment.indexOf('清单文件错误')).toBeLessThan(comment.indexOf('本次运行没有涉及任何证书。'));
+    expect(comment.indexOf('清单文件错误')).toBeLessThan(
+      comment.indexOf('本次运行没有涉及任何证书。'),
+    );
   });
 });
 
