@@ -42,14 +42,25 @@ function checkFileName(name: string, text: string | undefined, label: string): L
 
 /**
  * Reads the lineage of `name` as it was at `revision` (a commit or ref). Returns
- * undefined when the file did not exist there. Errors name the file as
- * `<revision>:<name>/lineage.json`.
+ * undefined when the file did not exist there, and throws when `revision` is not a
+ * commit in the repository. Errors name the file as `<revision>:<name>/lineage.json`.
  */
 export async function readAt(repository: string, revision: string, name: string): Promise<Lineage | undefined> {
   assertCertificateName(name);
   const path = lineageFilePath(name);
   const [text] = await readBlobs(repository, [`${revision}:${path}`]);
+  if (text === undefined) await assertCommitExists(repository, revision);
   return checkFileName(name, text, `${revision}:${path}`);
+}
+
+/** Throws when `revision` is not a commit in `repository`, for example one not fetched yet. */
+async function assertCommitExists(repository: string, revision: string): Promise<void> {
+  const { exitCode } = await runGit(repository, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], {
+    allowedExitCodes: [1],
+  });
+  if (exitCode !== 0) {
+    throw new Error(`Revision ${revision} is not a commit in ${repository}. Fetch the state branch first.`);
+  }
 }
 
 /** Reads every lineage at `revision`, sorted by name. Folders without a lineage file are skipped. */
