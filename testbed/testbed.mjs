@@ -4,17 +4,22 @@
 // 127.0.0.1. Everything a client needs is written to testbed/.state/settings.json.
 //
 // Usage: node testbed/testbed.mjs start|stop|status|env
+//
+// TESTBED_STATE_DIR moves the state folder elsewhere, for example to run a second
+// test bed beside the shared one. `env` then exports TESTBED_SETTINGS, which the
+// test helper reads.
 import { execFileSync } from 'node:child_process';
 import {
   accessSync,
   constants,
   existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import {
@@ -38,7 +43,12 @@ import {
 } from './support/processes.mjs';
 
 const testbedDir = dirname(fileURLToPath(import.meta.url));
-const stateDir = join(testbedDir, '.state');
+const defaultStateDir = join(testbedDir, '.state');
+const stateDir = process.env.TESTBED_STATE_DIR
+  ? resolve(process.env.TESTBED_STATE_DIR)
+  : defaultStateDir;
+// Marks a folder as made by the test bed, so start only ever wipes such a folder.
+const stateMarker = join(stateDir, '.testbed-state');
 const settingsPath = join(stateDir, 'settings.json');
 const cacheDir = join(testbedDir, '.cache');
 // Outside the state folder, which every start wipes.
@@ -135,8 +145,15 @@ async function stopRecorded(settings) {
 }
 
 function freshStateDir() {
+  const ownFolder = stateDir === defaultStateDir || existsSync(stateMarker);
+  if (!ownFolder && existsSync(stateDir) && readdirSync(stateDir).length > 0) {
+    throw new Error(
+      `TESTBED_STATE_DIR ${stateDir} is not empty and was not made by the test bed; choose an empty or new folder.`,
+    );
+  }
   rmSync(stateDir, { recursive: true, force: true });
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(stateMarker, '');
 }
 
 async function choosePorts() {

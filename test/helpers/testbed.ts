@@ -13,8 +13,12 @@ import { fileURLToPath } from 'node:url';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Path of the settings file that `testbed/testbed.mjs start` writes. */
-export const TESTBED_SETTINGS_PATH = join(repositoryRoot, 'testbed', '.state', 'settings.json');
+/**
+ * Path of the settings file that `testbed/testbed.mjs start` writes. TESTBED_SETTINGS
+ * points at another one, as `testbed/testbed.mjs env` exports for a moved state folder.
+ */
+export const TESTBED_SETTINGS_PATH =
+  process.env.TESTBED_SETTINGS ?? join(repositoryRoot, 'testbed', '.state', 'settings.json');
 
 const NOT_RUNNING = 'test bed not running: run `npm run testbed:start`';
 
@@ -73,6 +77,7 @@ function checkServersRespond(): void {
   // so the probe runs as a child process once per test worker.
   try {
     execFileSync(process.execPath, [join(repositoryRoot, 'testbed', 'testbed.mjs'), 'status'], {
+      env: { ...process.env, TESTBED_STATE_DIR: dirname(TESTBED_SETTINGS_PATH) },
       stdio: 'ignore',
       timeout: 15_000,
     });
