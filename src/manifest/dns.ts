@@ -50,7 +50,7 @@ export function readDnsLayer(reader: ManifestReader, node: Node, path: string, i
 
   const providerEntry = entries.find((entry) => entry.key === 'provider');
   const namedProvider = providerEntry && isScalar(providerEntry.value) ? providerEntry.value.value : undefined;
-  const provider = typeof namedProvider === 'string' ? namedProvider : inheritedProvider;
+  const provider = typeof namedProvider === 'string' && KNOWN_DNS_PROVIDERS.includes(namedProvider) ? namedProvider : inheritedProvider;
 
   for (const entry of entries) {
     readDnsEntry(reader, entry, layer, provider);

@@ -25,7 +25,7 @@ export function normalizeIdentifier(input: string): Normalized {
   if (address) return address;
 
   const name = input.endsWith('.') ? input.slice(0, -1) : input;
-  if (!name.startsWith('*')) return normalizeName(name, { allowUnderscore: false });
+  if (!name.includes('*')) return normalizeName(name, { allowUnderscore: false });
 
   if (!name.startsWith('*.')) {
     return { error: 'a wildcard must be the whole leftmost label, as in `*.example.com`' };

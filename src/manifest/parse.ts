@@ -16,12 +16,13 @@ export const FILE_START: SourcePosition = { line: 1, column: 1 };
 interface DomainItem {
   value: string;
   node: Node;
+  path: string;
 }
 
 /** A certificate as read, kept even when invalid so that duplicate checks still see it. */
 interface CertificateDraft {
   name?: string;
-  nameNode?: Node;
+  nameEntry?: Entry;
   /** The valid domains; the certificate is incomplete when some were invalid. */
   domains: DomainItem[];
   spec?: CertificateSpec;
@@ -53,7 +54,7 @@ function readManifest(reader: ManifestReader, root: Node | null): CertificateSpe
   }
   const entries = reader.readMap(root, '', 'the manifest');
   if (entries === undefined) return [];
-  const known = reader.rejectUnknownKeys(entries, TOP_LEVEL_KEYS, 'the top level of the manifest');
+  const { known } = reader.rejectUnknownKeys(entries, TOP_LEVEL_KEYS, 'the top level of the manifest');
 
   checkVersion(reader, find(known, 'version'));
   const defaults = readDefaults(reader, find(known, 'defaults'));
@@ -93,7 +94,7 @@ function readDefaults(reader: ManifestReader, entry: Entry | undefined): Setting
       settings.push(setting);
     }
   }
-  const known = reader.rejectUnknownKeys(settings, SETTING_KEYS, 'defaults');
+  const { known } = reader.rejectUnknownKeys(settings, SETTING_KEYS, 'defaults');
   return readSettingsLayer(reader, known);
 }
 
@@ -122,19 +123,19 @@ function readCertificate(reader: ManifestReader, node: Node, path: string, posit
   const nameEntry = find(entries, 'name');
   if (nameEntry) {
     draft.name = readCertificateName(reader, nameEntry);
-    draft.nameNode = nameEntry.value;
+    draft.nameEntry = nameEntry;
   }
   const certificateReader = reader.forCertificate(draft.name);
-  const known = certificateReader.rejectUnknownKeys(entries, CERTIFICATE_KEYS, `certificate ${draft.name ? `\`${draft.name}\`` : path}`);
+  const { known, suggested } = certificateReader.rejectUnknownKeys(entries, CERTIFICATE_KEYS, `certificate ${draft.name ? `\`${draft.name}\`` : path}`);
 
-  if (nameEntry === undefined) {
+  if (nameEntry === undefined && !suggested.has('name')) {
     certificateReader.report(position, path, 'missing `name`: give the certificate a name such as `www`; it names the lineage file and the output directory.');
   }
   const domainsEntry = find(known, 'domains');
   let domainsValid = false;
-  if (domainsEntry === undefined) {
+  if (domainsEntry === undefined && !suggested.has('domains')) {
     certificateReader.report(position, path, 'missing `domains`: list the DNS names the certificate covers, as in `domains: [example.com, "*.example.com"]`.');
-  } else {
+  } else if (domainsEntry !== undefined) {
     const problemsBefore = certificateReader.problemCount();
     draft.domains = readDomains(certificateReader, domainsEntry);
     domainsValid = certificateReader.problemCount() === problemsBefore;
@@ -189,23 +190,25 @@ function readDomains(reader: ManifestReader, entry: Entry): DomainItem[] {
       return;
     }
     seen.set(normalized.value, item);
-    domains.push({ value: normalized.value, node: item });
+    domains.push({ value: normalized.value, node: item, path });
   });
   return domains;
 }
 
 function checkUniqueNames(reader: ManifestReader, drafts: readonly CertificateDraft[]): void {
-  const firstByName = new Map<string, Node>();
+  const firstByName = new Map<string, Entry>();
   for (const draft of drafts) {
-    if (draft.name === undefined || draft.nameNode === undefined) continue;
+    if (draft.name === undefined || draft.nameEntry === undefined) continue;
     const first = firstByName.get(draft.name);
     if (first === undefined) {
-      firstByName.set(draft.name, draft.nameNode);
+      firstByName.set(draft.name, draft.nameEntry);
       continue;
     }
-    const firstLine = reader.positionOf(first).line;
-    const line = reader.positionOf(draft.nameNode).line;
-    reader.forCertificate(draft.name).report(draft.nameNode, undefined, `the certificate name \`${draft.name}\` is used on line ${firstLine} and line ${line}: names must be unique because each names a lineage file, so rename one.`);
+    const firstLine = reader.positionOf(first.value).line;
+    const line = reader.positionOf(draft.nameEntry.value).line;
+    reader
+      .forCertificate(draft.name)
+      .report(draft.nameEntry.value, draft.nameEntry.path, `the certificate name \`${draft.name}\` is used on line ${firstLine} and line ${line}: names must be unique because each names a lineage file, so rename one.`);
   }
 }
 
@@ -222,7 +225,7 @@ function checkDomainsInOneCertificate(reader: ManifestReader, drafts: readonly C
       }
       if (first.certificate === certificate) continue;
       const firstLine = reader.positionOf(first.node).line;
-      reader.forCertificate(draft.name).report(domain.node, undefined, `\`${domain.value}\` is in both certificate \`${first.certificate}\` (line ${firstLine}) and certificate \`${certificate}\`: keep it in one of them.`);
+      reader.forCertificate(draft.name).report(domain.node, domain.path, `\`${domain.value}\` is in both certificate \`${first.certificate}\` (line ${firstLine}) and certificate \`${certificate}\`: keep it in one of them.`);
     }
   });
 }

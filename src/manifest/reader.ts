@@ -2,7 +2,7 @@ import { Scalar, isAlias, isMap, isScalar, isSeq, type Document, type LineCounte
 
 import type { SourcePosition } from './types.js';
 import type { ManifestProblem } from './problems.js';
-import { didYouMean } from './suggest.js';
+import { closestMatch, didYouMean } from './suggest.js';
 
 /** One `key: value` of a YAML map, with the value's aliases resolved. */
 export interface Entry {
@@ -11,6 +11,12 @@ export interface Entry {
   /** The value; a null scalar placed at the key when the key has no value at all. */
   value: Node;
   path: string;
+}
+
+export interface KnownKeys {
+  known: Entry[];
+  /** Keys that an unknown key was probably meant to be. */
+  suggested: Set<string>;
 }
 
 /**
@@ -89,19 +95,25 @@ export class ManifestReader {
     return entries;
   }
 
-  /** Records an "unknown key" problem, with a suggestion, for every key outside `allowed`. */
-  rejectUnknownKeys(entries: readonly Entry[], allowed: readonly string[], where: string): Entry[] {
+  /**
+   * Records an "unknown key" problem, with a suggestion, for every key outside
+   * `allowed`. Returns the known entries and the keys suggested, so that a caller
+   * need not also report a suggested key as missing.
+   */
+  rejectUnknownKeys(entries: readonly Entry[], allowed: readonly string[], where: string): KnownKeys {
     const known: Entry[] = [];
+    const suggested = new Set<string>();
     for (const entry of entries) {
       if (allowed.includes(entry.key)) {
         known.push(entry);
         continue;
       }
-      const suggestion = didYouMean(entry.key, allowed);
-      const fix = suggestion || ` Allowed keys: ${allowed.join(', ')}.`;
+      const suggestion = closestMatch(entry.key, allowed);
+      if (suggestion !== undefined) suggested.add(suggestion);
+      const fix = suggestion === undefined ? ` Allowed keys: ${allowed.join(', ')}.` : ` Did you mean \`${suggestion}\`?`;
       this.report(entry.keyNode, entry.path, `unknown key \`${entry.key}\` in ${where}.${fix}`);
     }
-    return known;
+    return { known, suggested };
   }
 
   readList(node: Node, path: string, what: string): Node[] | undefined {

@@ -136,7 +136,7 @@ function readCa(reader: ManifestReader, node: Node, path: string): CaSettings | 
 function readCaMap(reader: ManifestReader, node: Node, path: string): CaSettings | undefined {
   const entries = reader.readMap(node, path, 'the CA settings');
   if (entries === undefined) return undefined;
-  const known = reader.rejectUnknownKeys(entries, ['directory', 'external-account-binding'], 'ca');
+  const { known } = reader.rejectUnknownKeys(entries, ['directory', 'external-account-binding'], 'ca');
   if (known.length !== entries.length) return undefined;
 
   const directory = known.find((entry) => entry.key === 'directory');
