@@ -47,7 +47,8 @@ const defaultStateDir = join(testbedDir, '.state');
 const stateDir = process.env.TESTBED_STATE_DIR
   ? resolve(process.env.TESTBED_STATE_DIR)
   : defaultStateDir;
-// Marks a folder as made by the test bed, so start only ever wipes such a folder.
+// Marks a folder as made by the test bed. Apart from the default folder, start
+// wipes only a folder with this mark.
 const stateMarker = join(stateDir, '.testbed-state');
 const settingsPath = join(stateDir, 'settings.json');
 const cacheDir = join(testbedDir, '.cache');
@@ -184,41 +185,51 @@ async function waitOrExplain(label, probe, { pid, programPath, logPath }) {
   }
 }
 
-async function launch(programs) {
+/** Writes the servers' configuration into a fresh state folder. */
+async function writeConfiguration() {
   freshStateDir();
   const ports = await choosePorts();
   const dnsServer = `127.0.0.1:${ports.dns}`;
   const tls = writeTlsFiles(stateDir);
   const tsig = makeTsigKeys();
-  const namedConf = writeBindFiles(stateDir, ports.dns, tsig);
-  const pebbleConf = writePebbleConfig(stateDir, ports, tls);
-  const logs = { named: join(stateDir, 'named.log'), pebble: join(stateDir, 'pebble.log') };
+  return {
+    ports,
+    dnsServer,
+    tls,
+    tsig,
+    namedConf: writeBindFiles(stateDir, ports.dns, tsig),
+    pebbleConf: writePebbleConfig(stateDir, ports, tls),
+    logs: { named: join(stateDir, 'named.log'), pebble: join(stateDir, 'pebble.log') },
+  };
+}
 
-  const pids = {};
-  pids.named = startDetached(programs.named, ['-g', '-4', '-c', namedConf], {
-    logPath: logs.named,
-    cwd: stateDir,
-    env: process.env,
-  });
-  pids.pebble = startDetached(programs.pebble, ['-config', pebbleConf, '-dnsserver', dnsServer], {
-    logPath: logs.pebble,
-    cwd: stateDir,
-    env: pebbleEnvironment(),
-  });
-
+async function launch(programs) {
+  const { ports, dnsServer, tls, tsig, namedConf, pebbleConf, logs } = await writeConfiguration();
   const settings = {
     directoryUrl: `https://127.0.0.1:${ports.acme}/dir`,
     managementUrl: `https://127.0.0.1:${ports.management}`,
     caCertPath: tls.rootCert,
     pebbleVersion: programs.pebbleVersion,
     dns: { server: dnsServer, zones: ZONES, cnameDelegations: CNAME_DELEGATIONS, tsig },
-    pids,
+    pids: {},
     programs: { named: programs.named, pebble: programs.pebble },
     logs,
     startedAt: new Date().toISOString(),
   };
 
+  const { pids } = settings;
   try {
+    pids.named = startDetached(programs.named, ['-g', '-4', '-c', namedConf], {
+      logPath: logs.named,
+      cwd: stateDir,
+      env: process.env,
+    });
+    pids.pebble = startDetached(programs.pebble, ['-config', pebbleConf, '-dnsserver', dnsServer], {
+      logPath: logs.pebble,
+      cwd: stateDir,
+      env: pebbleEnvironment(),
+    });
+
     const caPem = readFileSync(tls.rootCert);
     await waitOrExplain('BIND', () => probeBind(dnsServer, ZONES), {
       pid: pids.named,
