@@ -20,6 +20,9 @@ export interface AcmeAuthorization {
  */
 export type ChallengeSolver = (records: ChallengeRecord[]) => Promise<() => Promise<void>>;
 
+/** Time a CA typically needs for one DNS lookup, waited before the first poll. */
+const FIRST_POLL_DELAY_MS = 250;
+
 interface PendingChallenge {
   authorization: AcmeAuthorization;
   challengeUrl: string;
@@ -59,7 +62,8 @@ export async function authorizeOrder(
     for (const item of pending) {
       await session.post(`responding to the challenge for ${describeIdentifier(item.authorization)}`, item.challengeUrl, {});
     }
-    await Promise.all(pending.map((item) => waitForAuthorization(session, item.authorization, poll)));
+    const afterResponse = { ...poll, firstDelayMs: FIRST_POLL_DELAY_MS };
+    await Promise.all(pending.map((item) => waitForAuthorization(session, item.authorization, afterResponse)));
   } finally {
     await cleanUp();
   }

@@ -37,6 +37,12 @@ export interface PollOptions {
   timeoutMs: number;
   /** Delay when the server sends no Retry-After, in milliseconds. */
   defaultDelayMs?: number;
+  /**
+   * Wait before the first request, in milliseconds. Callers that just triggered the
+   * change (a challenge response, a finalization) set a short one, so a server that
+   * finishes quickly is seen before it would ask, through Retry-After, for a long wait.
+   */
+  firstDelayMs?: number;
   /** Replaceable in tests so waits can be observed without passing real time. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
@@ -127,6 +133,7 @@ export async function pollStatus<T>(
   const now = options.now ?? (() => new Date());
   const startedAt = now().getTime();
   let fallbackDelay = options.defaultDelayMs ?? 1000;
+  if (options.firstDelayMs) await wait(options.firstDelayMs);
 
   for (;;) {
     const { value, retryAfter } = await fetch();

@@ -27,7 +27,11 @@ const ACCOUNT_DETAIL = /did not request the certificate|requester account|belong
 // it never issued. Pebble reports the unknown serial as serverInternal.
 const CA_DETAIL = /authority key identifier|\baki\b|issuer|serial|certificate .*not found/i;
 
-const MENTIONS_REPLACES = /replace/i;
+// Pebble 2.10: "parsing ARI CertID failed: ... no known issuer matches the provided
+// Authority Key Identifier".
+const UNKNOWN_ISSUER_DETAIL = /authority key identifier|\bissuer\b/i;
+
+const MENTIONS_REPLACES = /replace|\bcertid\b/i;
 
 /**
  * Classifies the problem document of a newOrder request that carried `replaces`.
@@ -54,9 +58,7 @@ export function classifyReplacesRefusal(problem: AcmeProblem): RefusalKind | nul
   if (problem.status === 500 && type === 'serverInternal' && isUnknownSerial(detail)) {
     return 'ca-changed';
   }
-  if (problem.status === 400 && type === 'malformed' && MENTIONS_REPLACES.test(detail)) {
-    return 'replaces-unsupported';
-  }
+  if (problem.status === 400 && type === 'malformed') return classifyMalformed(detail);
   return null;
 }
 
@@ -69,6 +71,11 @@ function classifyConflict(type: string, detail: string): RefusalKind | null {
   const oldForm = type === 'conflict' || type === 'malformed';
   if (oldForm && (detail === '' || MENTIONS_REPLACES.test(detail))) return 'already-replaced';
   return null;
+}
+
+function classifyMalformed(detail: string): RefusalKind | null {
+  if (UNKNOWN_ISSUER_DETAIL.test(detail)) return 'ca-changed';
+  return MENTIONS_REPLACES.test(detail) ? 'replaces-unsupported' : null;
 }
 
 // Pebble answers 500 serverInternal when it finds no certificate for the serial in

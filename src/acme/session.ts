@@ -120,8 +120,12 @@ export class AcmeSession {
       );
     }
 
+    // newAccount answers 200 with the existing account's URL when the key is known
+    // (RFC 8555 section 7.3.1), so one request both finds and creates the account.
     try {
-      await client.createAccount({ termsOfServiceAgreed: true, contact: options.contact });
+      const payload: Record<string, unknown> = { termsOfServiceAgreed: true };
+      if (options.contact?.length) payload.contact = options.contact;
+      await internals.api.createAccount(payload);
     } catch (error) {
       throw new Error(`Cannot create or find the ACME account at ${options.directoryUrl}: ${errorMessage(error)}`);
     }

@@ -30,7 +30,7 @@ export async function assessCertificate(
   const base: CertificateStatus = { name: spec.name, domains: spec.domains, outcome: 'due', reason: '' };
 
   if (!current) {
-    return { due: true, status: { ...base, reason: 'no certificate issued yet' } };
+    return { due: true, status: { ...base, reason: 'due: no certificate issued yet' } };
   }
   const known = {
     currentSerial: current.serial,
@@ -41,25 +41,29 @@ export async function assessCertificate(
   const extra = current.identifiers.filter((domain) => !spec.domains.includes(domain));
   if (missing.length > 0 || extra.length > 0) {
     const change = [...missing.map((name) => `+${name}`), ...extra.map((name) => `-${name}`)].join(' ');
-    return { due: true, current, status: { ...base, ...known, reason: `domains changed in the manifest (${change})` } };
+    return { due: true, current, status: { ...base, ...known, reason: `due: domains changed in the manifest (${change})` } };
   }
   if (current.keyLost) {
     return {
       due: true,
       current,
-      status: { ...base, ...known, reason: `certificate ${current.serial} was recovered without its private key` },
+      status: { ...base, ...known, reason: `due: certificate ${current.serial} was recovered without its private key` },
     };
   }
   if (current.directoryUrl !== spec.ca.directoryUrl) {
-    return { due: true, current, status: { ...base, ...known, reason: `the manifest moved to another CA (${spec.ca.directoryUrl})` } };
+    return { due: true, current, status: { ...base, ...known, reason: `due: the manifest moved to another CA (${spec.ca.directoryUrl})` } };
   }
 
-  const ari = await checkRenewalInfo(context, spec, current, now);
+  const { ari, withoutAriReason } = await checkRenewalInfo(context, spec, current, now);
   const decision = decideRenewal({
+    withoutAriReason,
+    storedWindow: current.ari?.suggestedWindow
+      ? { start: new Date(current.ari.suggestedWindow.start), end: new Date(current.ari.suggestedWindow.end) }
+      : undefined,
     now,
     notBefore: known.notBefore,
     notAfter: known.notAfter,
-    ari: ari?.suggestedWindow
+    ari: ari?.suggestedWindow && !ari.error
       ? {
           window: { start: new Date(ari.suggestedWindow.start), end: new Date(ari.suggestedWindow.end) },
           retryAfter: ari.retryAfter ? new Date(ari.retryAfter) : undefined,
@@ -97,51 +101,58 @@ async function checkRenewalInfo(
   spec: CertificateSpec,
   current: CertificateRecord,
   now: Date,
-): Promise<AriState | undefined> {
-  if (!spec.ari) return undefined;
+): Promise<{ ari?: AriState; withoutAriReason?: string }> {
+  if (!spec.ari) return { withoutAriReason: 'the manifest sets ari: false' };
   if (!current.certId) {
-    context.logger.info(`${spec.name}: certificate ${current.serial} has no Authority Key Identifier; using the lifetime rule instead of ARI`);
-    return undefined;
+    const reason = `certificate ${current.serial} has no Authority Key Identifier, so it has no certID`;
+    context.logger.info(`${spec.name}: ${reason}; using the lifetime rule instead of ARI`);
+    return { withoutAriReason: reason };
   }
   const stored = current.ari;
-  if (stored?.suggestedWindow && stored.retryAfter && new Date(stored.retryAfter) > now && !stored.error) {
-    return stored;
+  const honourRetryAfter = !context.settings.refreshAri;
+  if (honourRetryAfter && stored?.suggestedWindow && stored.retryAfter && new Date(stored.retryAfter) > now && !stored.error) {
+    return { ari: stored };
   }
-  if (stored?.error && stored.retryAfter && new Date(stored.retryAfter) > now) {
+  if (honourRetryAfter && stored?.error && stored.retryAfter && new Date(stored.retryAfter) > now) {
     context.logger.info(`${spec.name}: renewalInfo failed before (${stored.error.message}); next attempt after ${stored.retryAfter}`);
-    return stored.suggestedWindow ? stored : undefined;
+    return stored.suggestedWindow ? { ari: stored } : { withoutAriReason: `renewalInfo failed: ${stored.error.message}` };
   }
 
   const directory = await context.directory(spec.ca.directoryUrl);
   if (!directory.renewalInfo) {
-    context.logger.info(`${spec.name}: the CA directory has no renewalInfo, so the CA has no ARI; using the lifetime rule`);
-    return undefined;
+    const reason = 'the CA directory has no renewalInfo, so the CA has no ARI';
+    context.logger.info(`${spec.name}: ${reason}; using the lifetime rule`);
+    return { withoutAriReason: reason };
   }
 
-  const attempts = (stored?.error?.attempts ?? 0) + 1;
-  const answer = await fetchRenewalInfo(context.http, directory.renewalInfo, current.certId, now, attempts);
+  const failedAttempts = stored?.error?.attempts ?? 0;
+  const answer = await fetchRenewalInfo(context.http, directory.renewalInfo, current.certId, now, { failedAttempts });
   if (!answer.ok) {
     context.logger.warning(
       `${spec.name}: renewalInfo for ${current.certId} failed: ${answer.message}; ` +
         `using the lifetime rule until the next attempt after ${answer.nextAttemptAt.toISOString()}`,
     );
-    return {
+    const failed: AriState = {
       ...(stored ?? {}),
       checkedAt: now.toISOString(),
       retryAfter: answer.nextAttemptAt.toISOString(),
-      error: { message: answer.message, at: now.toISOString(), lasting: answer.lasting, attempts },
+      error: { message: answer.message, at: now.toISOString(), lasting: answer.lasting, attempts: failedAttempts + 1 },
     };
+    // The failure is kept for the backoff, but its stale window does not decide anything.
+    return { ari: failed, withoutAriReason: `renewalInfo failed: ${answer.message}` };
   }
 
   const window = { start: answer.suggestedWindow.start.toISOString(), end: answer.suggestedWindow.end.toISOString() };
   const sameWindow = stored?.suggestedWindow?.start === window.start && stored.suggestedWindow.end === window.end;
   return {
-    checkedAt: now.toISOString(),
-    suggestedWindow: window,
-    explanationUrl: answer.explanationUrl,
-    retryAfter: answer.retryAfter.toISOString(),
-    // A new window discards the moment chosen inside the old one (RFC 9773 section 4.2).
-    chosenRenewalTime: sameWindow ? stored?.chosenRenewalTime : undefined,
+    ari: {
+      checkedAt: now.toISOString(),
+      suggestedWindow: window,
+      explanationUrl: answer.explanationUrl,
+      retryAfter: answer.retryAfter.toISOString(),
+      // A new window discards the moment chosen inside the old one (RFC 9773 section 4.2).
+      chosenRenewalTime: sameWindow ? stored?.chosenRenewalTime : undefined,
+    },
   };
 }
 

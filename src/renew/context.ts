@@ -25,6 +25,11 @@ export interface RunSettings {
   dryRun: boolean;
   /** Longest wait for one order or authorization to change status, in milliseconds. */
   orderTimeoutMs: number;
+  /**
+   * Ask renewalInfo again even when the stored Retry-After has not passed, for runs an
+   * operator starts by hand after a CA announced revocations. Scheduled runs leave it off.
+   */
+  refreshAri?: boolean;
   /** Certificate names to process; undefined processes all (sharding). */
   onlyNames?: string[];
 }

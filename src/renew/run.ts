@@ -104,7 +104,7 @@ async function processCertificate(context: RunContext, spec: CertificateSpec): P
     }
 
     const assessment = await assessCertificate(context, spec, lineage);
-    logger.info(`${spec.name}: ${assessment.due ? 'due' : 'not due'}: ${assessment.status.reason}`);
+    logger.info(`${spec.name}: ${assessment.status.reason}`);
     if (!assessment.due || !renewing) {
       if (assessment.ariUpdate && renewing) await keepAriState(context, spec.name, assessment.ariUpdate);
       return { status: { ...assessment.status, nextAction: nextActionFor(assessment.due, settings.mode) } };
