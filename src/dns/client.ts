@@ -257,7 +257,7 @@ export async function query(
   const question = packet.questions?.[0];
   if (question && (question.name.toLowerCase() !== name.toLowerCase() || question.type !== type)) {
     throw new DnsClientError(
-      `DNS server ${server} answered another question (${question.type} ${question.name}) than ${type} ${name}.`,
+      `DNS server ${server} responded to ${question.type} ${question.name} instead of ${type} ${name}.`,
     );
   }
   return { packet, rcode: rcodeName(raw.readUInt16BE(2) & 0x0f) };

@@ -63,7 +63,7 @@ export async function findZone(
 
     const authoritySoa = findRecord(packet.authorities, 'SOA');
     // A server that serves the root zone returns the root SOA for every name outside
-    // its other zones; challenge records are never written in the root zone.
+    // its other zones. Challenge records never belong in the root zone, so the walk ends.
     if (authoritySoa && authoritySoa.name === '.') break;
     if (authoritySoa) {
       const zone = normalizeDnsName(authoritySoa.name);
@@ -98,7 +98,9 @@ export async function lookupTxt(
 ): Promise<string[]> {
   const { packet, rcode } = await query(server, name, 'TXT', options);
   if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') {
-    throw new DnsLookupError(`DNS server ${server} answered ${rcode} to TXT ${name}.`);
+    throw new DnsLookupError(
+      `DNS server ${server} responded ${rcode} to the TXT query for ${name}.`,
+    );
   }
   return dataRecords(packet.answers, 'TXT', name).map((record) => txtRecordValue(record.data));
 }

@@ -14,7 +14,10 @@ export function uniqueLabel(prefix = 't'): string {
 }
 
 /** Environment that configures the RFC 2136 provider for the test bed's BIND. */
-export function rfc2136Env(testbed: Testbed, key: 'sha256' | 'sha512' = 'sha256'): NodeJS.ProcessEnv {
+export function rfc2136Env(
+  testbed: Testbed,
+  key: 'sha256' | 'sha512' = 'sha256',
+): NodeJS.ProcessEnv {
   const tsig = testbed.dns.tsig[key];
   return {
     RFC2136_NAMESERVER: testbed.dns.server,
@@ -31,7 +34,9 @@ export function rfc2136Settings(overrides: Partial<DnsSettings> = {}): DnsSettin
 /** Runs BIND's own nsupdate with the test bed's key, to make changes the product did not make. */
 export async function nsupdate(testbed: Testbed, commands: string[]): Promise<void> {
   const key = testbed.dns.tsig.sha256;
-  const script = [`server ${testbed.dns.host} ${testbed.dns.port}`, ...commands, 'send', ''].join('\n');
+  const script = [`server ${testbed.dns.host} ${testbed.dns.port}`, ...commands, 'send', ''].join(
+    '\n',
+  );
   const child = execFileAsync('nsupdate', ['-y', `${key.algorithm}:${key.name}:${key.secret}`]);
   child.child.stdin?.end(script);
   await child;
@@ -39,11 +44,16 @@ export async function nsupdate(testbed: Testbed, commands: string[]): Promise<vo
 
 /** Runs dig against the test bed and returns its full output. */
 export async function dig(testbed: Testbed, args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync('dig', [`@${testbed.dns.host}`, '-p', String(testbed.dns.port), ...args]);
+  const { stdout } = await execFileAsync('dig', [
+    `@${testbed.dns.host}`,
+    '-p',
+    String(testbed.dns.port),
+    ...args,
+  ]);
   return stdout;
 }
 
-/** Opens a UDP socket on loopback that reads queries and never answers them. */
+/** Opens a UDP socket on loopback that reads queries and never responds. */
 export async function silentUdpServer(): Promise<{ address: string; close: () => void }> {
   const socket: Socket = createSocket('udp4');
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));

@@ -1,6 +1,11 @@
 import { describe, expect, test } from 'vitest';
 
-import { challengeName, InvalidDnsNameError, isInZone, normalizeDnsName } from '../../src/dns/names.js';
+import {
+  challengeName,
+  InvalidDnsNameError,
+  isInZone,
+  normalizeDnsName,
+} from '../../src/dns/names.js';
 
 describe('normalizeDnsName', () => {
   test.each([

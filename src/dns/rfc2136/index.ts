@@ -50,15 +50,14 @@ export function createRfc2136Provider(settings: DnsSettings, env: NodeJS.Process
   };
 }
 
+/**
+ * Returns the manifest's zone when it contains `name`, else the zone found by SOA
+ * lookup. A CNAME-delegated challenge name usually lies in another zone than the
+ * one the manifest gives for the certificate's own names.
+ */
 async function resolveZone(config: Rfc2136Config, name: string): Promise<string> {
-  if (config.zone !== undefined) {
-    if (!isInZone(name, config.zone)) {
-      throw new Rfc2136Error(
-        `${name} is outside zone ${config.zone} set in the manifest. Fix the zone, or remove it to find the zone by SOA lookup.`,
-      );
-    }
-    return config.zone;
-  }
+  if (config.zone !== undefined && isInZone(name, config.zone)) return config.zone;
+
   try {
     return await findZone(name, config.nameserver, { timeoutMs: config.dnsTimeoutMs });
   } catch (error) {
@@ -69,7 +68,7 @@ async function resolveZone(config: Rfc2136Config, name: string): Promise<string>
 }
 
 async function sendUpdate(config: Rfc2136Config, zone: string, change: TxtChange): Promise<void> {
-  const what = `${change.action === 'add' ? 'adding' : 'deleting'} TXT ${change.name} in zone ${zone} at ${config.nameserver} with key ${config.key.name} (${config.key.algorithm})`;
+  const operation = `${change.action === 'add' ? 'adding' : 'deleting'} TXT ${change.name} in zone ${zone} at ${config.nameserver} with key ${config.key.name} (${config.key.algorithm})`;
   const message = encodeTxtUpdate(newMessageId(), zone, [change]);
   const { signed, mac } = signMessage(message, config.key);
 
@@ -78,7 +77,7 @@ async function sendUpdate(config: Rfc2136Config, zone: string, change: TxtChange
     response = await exchange(config.nameserver, signed, { timeoutMs: config.dnsTimeoutMs });
   } catch (error) {
     throw new Rfc2136Error(
-      `${what} failed: ${describe(error)} Check that the server runs and that RFC2136_NAMESERVER is its address.`,
+      `${operation} failed: ${describe(error)} Check that the server runs and that RFC2136_NAMESERVER is its address.`,
     );
   }
 
@@ -87,13 +86,17 @@ async function sendUpdate(config: Rfc2136Config, zone: string, change: TxtChange
   try {
     verification = verifyResponse(response, config.key, mac);
   } catch (error) {
-    throw new Rfc2136Error(`${what} failed: the response is malformed: ${describe(error)}`);
+    throw new Rfc2136Error(`${operation} failed: the response is malformed: ${describe(error)}`);
   }
 
   if (!verification.ok)
-    throw new Rfc2136Error(`${what} failed: ${explainTsigFailure(verification, rcode, config)}`);
+    throw new Rfc2136Error(
+      `${operation} failed: ${explainTsigFailure(verification, rcode, config)}`,
+    );
   if (rcode !== 0)
-    throw new Rfc2136Error(`${what} failed: ${explainRcode(rcode, change.name, zone, config)}`);
+    throw new Rfc2136Error(
+      `${operation} failed: ${explainRcode(rcode, change.name, zone, config)}`,
+    );
 }
 
 function explainTsigFailure(
@@ -116,11 +119,11 @@ function explainTsigFailure(
       if (tsigError === 'BADTIME') {
         return `the server's clock and this machine's differ by more than ${verification.record?.fudge ?? 300} s (BADTIME). Synchronize the clocks, for example with NTP.`;
       }
-      return `the server answered ${rcodeName(rcode)} with ${tsigError}.`;
+      return `the server responded ${rcodeName(rcode)} with ${tsigError}.`;
     case 'unsigned':
       return rcode === 0
         ? `the response is not signed, so it cannot be trusted. Check that the server has key ${keyName}.`
-        : `the server answered ${rcodeName(rcode)} without a TSIG signature. ${explainRcode(rcode, '', '', config)}`;
+        : `the server responded ${rcodeName(rcode)} without a TSIG signature. ${explainRcode(rcode, '', '', config)}`;
     case 'wrong-key':
       return `the response is signed with key ${verification.record?.keyName} (${verification.record?.algorithm}), not with ${keyName} (${config.key.algorithm}).`;
     case 'bad-mac':
@@ -145,6 +148,6 @@ function explainRcode(rcode: number, name: string, zone: string, config: Rfc2136
     case 'FORMERR':
       return 'the server could not parse the update (FORMERR).';
     default:
-      return `the server answered ${rcodeName(rcode)}.`;
+      return `the server responded ${rcodeName(rcode)}.`;
   }
 }
