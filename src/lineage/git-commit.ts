@@ -13,7 +13,7 @@ export interface GitIdentity {
 export interface CommitRequest {
   /** Commit the new one follows, or undefined for the first commit of an orphan branch. */
   parent: string | undefined;
-  /** File contents keyed by path from the root of the branch; other files keep their parent's content. */
+  /** File contents keyed by path from the root of the branch. Files not listed keep their parent's content. */
   files: Map<string, string>;
   message: string;
   /** Certificate name, written as the `Lineage-Certificate` trailer. */
@@ -31,10 +31,16 @@ export const CERTIFICATE_TRAILER = 'Lineage-Certificate';
  * The index lives in a temporary folder, so the repository's own index, work tree
  * and HEAD are never read or written.
  */
-async function writeTree(repository: string, parent: string | undefined, files: Map<string, string>): Promise<string> {
+async function writeTree(
+  repository: string,
+  parent: string | undefined,
+  files: Map<string, string>,
+): Promise<string> {
   const blobs = await Promise.all(
     [...files].map(async ([path, content]) => {
-      const { stdout } = await runGit(repository, ['hash-object', '-w', '--stdin'], { input: content });
+      const { stdout } = await runGit(repository, ['hash-object', '-w', '--stdin'], {
+        input: content,
+      });
       return { path, blob: stdout.trim() };
     }),
   );
@@ -54,7 +60,11 @@ async function writeTree(repository: string, parent: string | undefined, files: 
   }
 }
 
-async function messageWithTrailer(repository: string, message: string, name: string): Promise<string> {
+async function messageWithTrailer(
+  repository: string,
+  message: string,
+  name: string,
+): Promise<string> {
   // interpret-trailers joins an existing trailer block instead of starting a new
   // paragraph, so trailers the caller wrote stay trailers.
   const { stdout } = await runGit(
@@ -80,7 +90,10 @@ function identityEnvironment(author: GitIdentity | undefined): Record<string, st
  * `{ commit: undefined }` when the resulting tree equals the parent's, so a change
  * that changes nothing makes no empty commit.
  */
-export async function writeCommit(repository: string, request: CommitRequest): Promise<CommitResult> {
+export async function writeCommit(
+  repository: string,
+  request: CommitRequest,
+): Promise<CommitResult> {
   const tree = await writeTree(repository, request.parent, request.files);
   if (request.parent) {
     const { stdout } = await runGit(repository, ['rev-parse', `${request.parent}^{tree}`]);
@@ -96,7 +109,10 @@ export async function writeCommit(repository: string, request: CommitRequest): P
     });
     return { commit: stdout.trim() };
   } catch (error) {
-    if (error instanceof Error && /Please tell me who you are|empty ident|unable to auto-detect email/i.test(error.message)) {
+    if (
+      error instanceof Error &&
+      /Please tell me who you are|empty ident|unable to auto-detect email/i.test(error.message)
+    ) {
       throw new Error(
         `Cannot commit to the state branch in ${repository}: git has no author identity. ` +
           'Pass an author to the lineage store, or set git config user.name and user.email.',

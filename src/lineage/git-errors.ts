@@ -33,7 +33,8 @@ const PUSH_ADVICE: readonly Advice[] = [
 
 const ACCESS_ADVICE: readonly Advice[] = [
   {
-    pattern: /Authentication failed|could not read Username|terminal prompts disabled|returned error: 401/i,
+    pattern:
+      /Authentication failed|could not read Username|terminal prompts disabled|returned error: 401/i,
     fix: (remote) =>
       `no valid credentials for ${remote}. With actions/checkout keep persist-credentials enabled, ` +
       'or configure a credential helper for the remote.',
@@ -69,9 +70,16 @@ export function fetchFailure(remote: string, branch: string, stderr: string): St
 }
 
 /** Explains a push of the state branch that failed for a reason other than a lost race. */
-export function pushFailure(remote: string, branch: string, stderr: string, status: string): StateBranchError {
+export function pushFailure(
+  remote: string,
+  branch: string,
+  stderr: string,
+  status: string,
+): StateBranchError {
   const output = `${status}\n${stderr}`;
-  const advice = [...PUSH_ADVICE, ...ACCESS_ADVICE].find((candidate) => candidate.pattern.test(output));
+  const advice = [...PUSH_ADVICE, ...ACCESS_ADVICE].find((candidate) =>
+    candidate.pattern.test(output),
+  );
   const reason = advice ? advice.fix(remote, branch) : 'see the git output below.';
   return new StateBranchError(
     `Push of branch ${branch} to ${remote} was rejected: ${reason} git output: ${lastLines(output)}`,

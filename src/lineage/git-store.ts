@@ -27,7 +27,7 @@ export interface GitLineageStoreOptions {
   maxAttempts?: number;
 }
 
-/** Where the state branch is after a fetch. */
+/** Location and tip commit of the state branch after a fetch. */
 export interface GitStateTip extends GitStateLocation {
   /** Tip commit, or undefined when the branch does not exist yet. */
   commit: string | undefined;
@@ -57,7 +57,7 @@ type PublishOutcome = { landed: true } | { landed: false; reason: string };
 
 /**
  * Tail of the queue of updates per repository and ref. Updates from one process run
- * one at a time, so they do not race each other; only other processes and other
+ * one at a time, so they never race each other. Only other processes and other
  * clones can make an update retry.
  */
 const updateQueues = new Map<string, Promise<unknown>>();
@@ -74,26 +74,44 @@ async function runQueued<T>(key: string, task: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Backoff before attempt `attempt + 1`: random, so that two writers that collided do not collide again. */
+/** Returns a random delay before attempt `attempt + 1`, so two writers that collided are unlikely to collide again. */
 function backoffMs(attempt: number): number {
   return 10 + Math.floor(Math.random() * 50 * 2 ** (attempt - 1));
 }
 
-function resolveTarget(repository: string, branch: string, remoteOption: string | null | undefined): Target {
+function resolveTarget(
+  repository: string,
+  branch: string,
+  remoteOption: string | null | undefined,
+): Target {
   try {
     runGitSync(repository, ['check-ref-format', '--branch', branch]);
   } catch {
-    throw new Error(`Invalid state branch name ${JSON.stringify(branch)}: git rejects it as a branch name.`);
+    throw new Error(
+      `Invalid state branch name ${JSON.stringify(branch)}: git rejects it as a branch name.`,
+    );
   }
 
   let info: string[];
   let remotes: string[];
   try {
-    info = runGitSync(repository, ['rev-parse', '--is-bare-repository', '--symbolic-full-name', 'HEAD']).split('\n');
-    remotes = runGitSync(repository, ['remote']).split('\n').filter((line) => line !== '');
+    info = runGitSync(repository, [
+      'rev-parse',
+      '--is-bare-repository',
+      '--symbolic-full-name',
+      'HEAD',
+    ]).split('\n');
+    remotes = runGitSync(repository, ['remote'])
+      .split('\n')
+      .filter((line) => line !== '');
   } catch (error) {
     const reason = error instanceof GitCommandError ? error.stderr.trim() : String(error);
-    throw new Error(`Cannot open the git repository ${repository} for the lineage store: ${reason}`);
+    throw new Error(
+      `Cannot open the git repository ${repository} for the lineage store: ${reason}`,
+      {
+        cause: error,
+      },
+    );
   }
 
   let remote: string | undefined;
@@ -110,7 +128,7 @@ function resolveTarget(repository: string, branch: string, remoteOption: string 
   }
 
   // Moving the branch that a work tree has checked out would leave that work tree
-  // and its index out of step with HEAD, so a local-only store refuses that branch.
+  // and its index out of step with HEAD, so a local-only store rejects that branch.
   if (remote === undefined && info[0] === 'false' && info[1] === `refs/heads/${branch}`) {
     throw new Error(
       `Branch ${branch} is checked out in ${repository}. Check out another branch, ` +
@@ -139,7 +157,9 @@ class GitStore implements GitLineageStore {
     this.author = options.author;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) {
-      throw new Error(`Invalid maxAttempts ${String(options.maxAttempts)}: use a whole number of at least 1.`);
+      throw new Error(
+        `Invalid maxAttempts ${String(options.maxAttempts)}: use a whole number of at least 1.`,
+      );
     }
     this.description = this.remote
       ? `branch ${this.branch} of remote ${this.remote} (repository ${this.repository})`
@@ -168,7 +188,8 @@ class GitStore implements GitLineageStore {
     message: string,
   ): Promise<CommitInfo> {
     assertCertificateName(name);
-    if (message.trim() === '') throw new Error(`Empty commit message for the lineage of ${name}: give a subject line.`);
+    if (message.trim() === '')
+      throw new Error(`Missing commit message for the lineage of ${name}: give a subject line.`);
 
     const queueKey = `${resolve(this.repository)}\0${this.target.ref}`;
     return runQueued(queueKey, () => this.updateWithRetries(name, change, message));
@@ -184,7 +205,13 @@ class GitStore implements GitLineageStore {
       const current = base ? await readAt(this.repository, base, name) : undefined;
       const files = folderFiles(name, change(current));
 
-      const { commit } = await writeCommit(this.repository, { parent: base, files, message, name, author: this.author });
+      const { commit } = await writeCommit(this.repository, {
+        parent: base,
+        files,
+        message,
+        name,
+        author: this.author,
+      });
       if (commit === undefined) {
         this.logger.debug(`lineage ${name}: unchanged, no commit on ${this.description}`);
         return { commit: base as string };
@@ -192,7 +219,9 @@ class GitStore implements GitLineageStore {
 
       const outcome = await this.publish(name, base, commit);
       if (outcome.landed) {
-        this.logger.info(`lineage ${name}: committed ${commit.slice(0, 12)} to ${this.description}`);
+        this.logger.info(
+          `lineage ${name}: committed ${commit.slice(0, 12)} to ${this.description}`,
+        );
         return { commit };
       }
 
@@ -228,18 +257,30 @@ class GitStore implements GitLineageStore {
     for (let attempt = 1; ; attempt++) {
       const { exitCode, stderr } = await runGit(
         this.repository,
-        ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--no-auto-gc', remote, refspec],
+        [
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--no-write-fetch-head',
+          '--no-recurse-submodules',
+          '--no-auto-gc',
+          remote,
+          refspec,
+        ],
         { allowedExitCodes: [1, 128] },
       );
       if (exitCode === 0) return;
 
       if (/couldn't find remote ref/i.test(stderr)) {
-        // The branch does not exist (yet, or any more): forget any earlier tip.
+        // The branch does not exist yet or was deleted, so any earlier tip is forgotten.
         await runGit(this.repository, ['update-ref', '-d', this.target.ref]);
         return;
       }
       // Another store in the same repository may be fetching into the same ref.
-      if (/cannot lock ref|unable to create .*\.lock/i.test(stderr) && attempt < FETCH_LOCK_ATTEMPTS) {
+      if (
+        /cannot lock ref|unable to create .*\.lock/i.test(stderr) &&
+        attempt < FETCH_LOCK_ATTEMPTS
+      ) {
         await sleep(backoffMs(attempt));
         continue;
       }
@@ -248,13 +289,17 @@ class GitStore implements GitLineageStore {
   }
 
   /**
-   * Makes `commit` the tip if the branch is still at `base`. Without a remote, an
-   * update-ref with the expected old value is that compare-and-swap. With a remote,
-   * the push is: a plain push is rejected unless it is a fast-forward, which `commit`
-   * is only while the remote branch is still at `base`. The private ref then follows
-   * the push; it is only a copy that the next fetch overwrites.
+   * Makes `commit` the tip if the branch is still at `base`. Without a remote, update-ref
+   * with the expected old value does that compare-and-swap. With a remote, the push
+   * does it, because git rejects a plain push that is not a fast-forward, and `commit`
+   * is a fast-forward only while the remote branch is still at `base`. The private ref
+   * then follows the push. It is only a copy, which the next fetch overwrites.
    */
-  private async publish(name: string, base: string | undefined, commit: string): Promise<PublishOutcome> {
+  private async publish(
+    name: string,
+    base: string | undefined,
+    commit: string,
+  ): Promise<PublishOutcome> {
     const remote = this.target.remote;
     if (!remote) return this.moveRef(name, base, commit);
 
@@ -273,11 +318,16 @@ class GitStore implements GitLineageStore {
     }
 
     const moved = await this.moveRef(name, base, commit);
-    if (!moved.landed) this.logger.debug(`${this.target.ref} not moved after the push: ${moved.reason}`);
+    if (!moved.landed)
+      this.logger.debug(`${this.target.ref} not moved after the push: ${moved.reason}`);
     return { landed: true };
   }
 
-  private async moveRef(name: string, base: string | undefined, commit: string): Promise<PublishOutcome> {
+  private async moveRef(
+    name: string,
+    base: string | undefined,
+    commit: string,
+  ): Promise<PublishOutcome> {
     const moved = await runGit(
       this.repository,
       ['update-ref', '-m', `acme-lineage: ${name}`, this.target.ref, commit, base ?? ''],

@@ -117,8 +117,14 @@ export function runGitSync(repository: string, args: string[]): string {
     });
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { status?: number | null; stderr?: string };
-    if (failure.code === 'ENOENT') throw new Error('git was not found on PATH. Install git 2.29 or newer.');
-    throw new GitCommandError(args, failure.status ?? 'unknown', redactUrlCredentials(failure.stderr ?? ''));
+    if (failure.code === 'ENOENT') {
+      throw new Error('git was not found on PATH. Install git 2.29 or newer.', { cause: error });
+    }
+    throw new GitCommandError(
+      args,
+      failure.status ?? 'unknown',
+      redactUrlCredentials(failure.stderr ?? ''),
+    );
   }
 }
 
@@ -129,7 +135,11 @@ export async function runGit(
   options: GitRunOptions = {},
 ): Promise<GitResult> {
   const result = await runGitRaw(repository, args, options);
-  return { exitCode: result.exitCode, stdout: result.stdout.toString('utf8'), stderr: result.stderr };
+  return {
+    exitCode: result.exitCode,
+    stdout: result.stdout.toString('utf8'),
+    stderr: result.stderr,
+  };
 }
 
 /**
@@ -143,7 +153,8 @@ export async function readBlobs(
 ): Promise<(string | undefined)[]> {
   if (revisions.length === 0) return [];
   for (const revision of revisions) {
-    if (/[\n\r]/.test(revision)) throw new Error(`Invalid revision ${JSON.stringify(revision)}: it contains a line break.`);
+    if (/[\n\r]/.test(revision))
+      throw new Error(`Invalid revision ${JSON.stringify(revision)}: it contains a line break.`);
   }
 
   const { stdout } = await runGitRaw(repository, ['cat-file', '--batch'], {

@@ -22,10 +22,10 @@ export interface LineageCommit {
 
 /** The commit after which a record was no longer in a lineage. */
 export interface DroppedRecord extends LineageCommit {
-  /** Newest commit that still had the record: the state just before `commit`. */
+  /** Newest commit that still had the record, which is the state just before `commit`. */
   lastPresent: string;
-  /** How the record went missing. */
-  how: 'file-deleted' | 'record-removed';
+  /** Kind of removal: the whole lineage file was deleted, or the record was removed from it. */
+  removal: 'file-deleted' | 'record-removed';
 }
 
 function checkFileName(name: string, text: string | undefined, label: string): Lineage | undefined {
@@ -45,7 +45,11 @@ function checkFileName(name: string, text: string | undefined, label: string): L
  * undefined when the file did not exist there, and throws when `revision` is not a
  * commit in the repository. Errors name the file as `<revision>:<name>/lineage.json`.
  */
-export async function readAt(repository: string, revision: string, name: string): Promise<Lineage | undefined> {
+export async function readAt(
+  repository: string,
+  revision: string,
+  name: string,
+): Promise<Lineage | undefined> {
   assertCertificateName(name);
   const path = lineageFilePath(name);
   const [text] = await readBlobs(repository, [`${revision}:${path}`]);
@@ -55,11 +59,17 @@ export async function readAt(repository: string, revision: string, name: string)
 
 /** Throws when `revision` is not a commit in `repository`, for example one not fetched yet. */
 async function assertCommitExists(repository: string, revision: string): Promise<void> {
-  const { exitCode } = await runGit(repository, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`], {
-    allowedExitCodes: [1],
-  });
+  const { exitCode } = await runGit(
+    repository,
+    ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`],
+    {
+      allowedExitCodes: [1],
+    },
+  );
   if (exitCode !== 0) {
-    throw new Error(`Revision ${revision} is not a commit in ${repository}. Fetch the state branch first.`);
+    throw new Error(
+      `Revision ${revision} is not a commit in ${repository}. Fetch the state branch first.`,
+    );
   }
 }
 
@@ -97,7 +107,10 @@ function isCertificateName(name: string): boolean {
  * First-parent history is the order in which the branch itself moved. A merge is
  * listed when it changed the file relative to its first parent.
  */
-export async function lineageHistory(location: GitStateLocation, name: string): Promise<LineageCommit[]> {
+export async function lineageHistory(
+  location: GitStateLocation,
+  name: string,
+): Promise<LineageCommit[]> {
   assertCertificateName(name);
   const { stdout } = await runGit(location.repository, [
     'log',
@@ -161,7 +174,11 @@ export async function findCommitThatDropped(
       const present = lineage !== undefined && isPresent(lineage);
       if (newer === undefined && present) return undefined;
       if (present && newer !== undefined && !newer.present) {
-        return { ...newer.entry, lastPresent: entry.commit, how: newer.deleted ? 'file-deleted' : 'record-removed' };
+        return {
+          ...newer.entry,
+          lastPresent: entry.commit,
+          removal: newer.deleted ? 'file-deleted' : 'record-removed',
+        };
       }
       newer = { entry, present, deleted: lineage === undefined };
     }

@@ -30,7 +30,10 @@ export function assertCertificateName(name: string): void {
 /** Throws unless `path` is a relative path inside a certificate folder other than lineage.json. */
 export function assertExtraFilePath(name: string, path: string): void {
   const segments = path.split('/');
-  const unsafe = segments.some((segment) => segment === '' || segment === '.' || segment === '..' || !NAME_PATTERN.test(segment));
+  const unsafe = segments.some(
+    (segment) =>
+      segment === '' || segment === '.' || segment === '..' || !NAME_PATTERN.test(segment),
+  );
   if (unsafe || path === LINEAGE_FILE) {
     throw new Error(
       `Invalid extra file path ${JSON.stringify(path)} for certificate ${name}: use a relative path of ` +
@@ -46,7 +49,7 @@ export function assertExtraFilePath(name: string, path: string): void {
 export function assertNoPrivateKey(name: string, path: string, content: string): void {
   if (content.includes('PRIVATE KEY')) {
     throw new Error(
-      `Refusing to write ${name}/${path} to the state branch: it contains a private key ("PRIVATE KEY"). ` +
+      `Cannot write ${name}/${path} to the state branch: it contains a private key ("PRIVATE KEY"). ` +
         `Store only certificates and chains there; keep private keys in a secret store.`,
     );
   }
@@ -59,8 +62,8 @@ export function assertNoPrivateKey(name: string, path: string, content: string):
 export function folderFiles(name: string, change: LineageChange): Map<string, string> {
   if (change.lineage.name !== name) {
     throw new Error(
-      `The change for certificate ${name} returned a lineage named ${JSON.stringify(change.lineage.name)}; ` +
-        `a lineage must keep the name of its folder.`,
+      `The change for certificate ${name} returned a lineage named ${JSON.stringify(change.lineage.name)}. ` +
+        `A lineage must keep the name of its folder.`,
     );
   }
 

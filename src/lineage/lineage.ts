@@ -35,7 +35,8 @@ export function emptyLineage(name: string): Lineage {
  * unchanged, so a certificate recovered twice is listed once.
  */
 export function recordIssued(lineage: Lineage, record: CertificateRecord): Lineage {
-  if (lineage.certificates.some((certificate) => certificate.serial === record.serial)) return lineage;
+  if (lineage.certificates.some((certificate) => certificate.serial === record.serial))
+    return lineage;
 
   const previous = currentCertificate(lineage);
   const certificates = lineage.certificates.slice(0, -1);
@@ -46,9 +47,16 @@ export function recordIssued(lineage: Lineage, record: CertificateRecord): Linea
   return record.orderUrl === lineage.pendingOrder?.orderUrl ? clearPendingOrder(updated) : updated;
 }
 
-function withReplacement(previous: CertificateRecord, record: CertificateRecord): CertificateRecord {
+function withReplacement(
+  previous: CertificateRecord,
+  record: CertificateRecord,
+): CertificateRecord {
   const known = previous.replacedBy;
-  const replacement: ReplacedBy = { at: record.issuedAt, serial: record.serial, orderUrl: record.orderUrl };
+  const replacement: ReplacedBy = {
+    at: record.issuedAt,
+    serial: record.serial,
+    orderUrl: record.orderUrl,
+  };
   if (!known) return { ...previous, replacedBy: replacement };
 
   let sameReplacement: boolean;
@@ -99,7 +107,9 @@ export function clearPendingOrder(lineage: Lineage, orderUrl?: string): Lineage 
 export function markReplaced(lineage: Lineage, serial: string, replacedBy: ReplacedBy): Lineage {
   const index = lineage.certificates.findIndex((certificate) => certificate.serial === serial);
   if (index < 0) {
-    throw new Error(`Lineage ${lineage.name} has no certificate with serial ${serial}; cannot mark it replaced.`);
+    throw new Error(
+      `Lineage ${lineage.name} has no certificate with serial ${serial}, so it cannot be marked replaced.`,
+    );
   }
 
   const certificates = lineage.certificates.map((certificate, position) =>
@@ -110,7 +120,9 @@ export function markReplaced(lineage: Lineage, serial: string, replacedBy: Repla
 
 /** Adds `block` to the replaces blocks, replacing an earlier block of the same certID. */
 export function blockReplaces(lineage: Lineage, block: ReplacesBlock): Lineage {
-  const others = (lineage.replacesBlocks ?? []).filter((existing) => existing.certId !== block.certId);
+  const others = (lineage.replacesBlocks ?? []).filter(
+    (existing) => existing.certId !== block.certId,
+  );
   return { ...lineage, replacesBlocks: [...others, block] };
 }
 

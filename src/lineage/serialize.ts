@@ -95,7 +95,10 @@ const PENDING_ORDER: Schema = [
 
 const REPLACES_BLOCK: Schema = [
   { key: 'certId', kind: 'string' },
-  { key: 'reason', kind: { enum: ['already-replaced', 'account-changed', 'ca-changed', 'no-ari'] } },
+  {
+    key: 'reason',
+    kind: { enum: ['already-replaced', 'account-changed', 'ca-changed', 'no-ari'] },
+  },
   { key: 'at', kind: 'timestamp' },
   { key: 'detail', kind: 'string', optional: true },
 ];
@@ -122,9 +125,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /**
  * Checks `value` against `schema` and returns a copy with the keys in schema order
  * and absent optional fields left out. Unknown keys are an error, because within one
- * schema version every writer knows the same fields and an unknown key is a typo.
+ * schema version every writer uses the same fields and an unknown key is a typo.
  */
-function normalizeObject(file: string, path: string, value: unknown, schema: Schema): Record<string, unknown> {
+function normalizeObject(
+  file: string,
+  path: string,
+  value: unknown,
+  schema: Schema,
+): Record<string, unknown> {
   const fail = (field: string, message: string): never => {
     throw new LineageFormatError(file, field, `Invalid lineage file ${file}: ${field} ${message}.`);
   };
@@ -134,7 +142,8 @@ function normalizeObject(file: string, path: string, value: unknown, schema: Sch
 
   const known = new Set(schema.map((field) => field.key));
   for (const key of Object.keys(value)) {
-    if (!known.has(key)) fail(join(path, key), 'is not a known field; remove it or fix its spelling');
+    if (!known.has(key))
+      fail(join(path, key), 'is not a known field; remove it or fix its spelling');
   }
 
   const result: Record<string, unknown> = {};
@@ -159,27 +168,38 @@ function normalizeValue(
 ): unknown {
   switch (kind) {
     case 'string':
-      return typeof value === 'string' ? value : fail(path, `must be a string, not ${describe(value)}`);
+      return typeof value === 'string'
+        ? value
+        : fail(path, `must be a string, not ${describe(value)}`);
     case 'nullable-string':
-      return value === null || typeof value === 'string' ? value : fail(path, `must be a string or null, not ${describe(value)}`);
+      return value === null || typeof value === 'string'
+        ? value
+        : fail(path, `must be a string or null, not ${describe(value)}`);
     case 'timestamp':
       return typeof value === 'string' && !Number.isNaN(Date.parse(value))
         ? value
-        : fail(path, `must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, not ${describe(value)}`);
+        : fail(
+            path,
+            `must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z, not ${describe(value)}`,
+          );
     case 'hex':
       return typeof value === 'string' && /^[0-9a-f]+$/.test(value)
         ? value
         : fail(path, `must be lower-case hexadecimal, not ${describe(value)}`);
     case 'boolean':
-      return typeof value === 'boolean' ? value : fail(path, `must be true or false, not ${describe(value)}`);
+      return typeof value === 'boolean'
+        ? value
+        : fail(path, `must be true or false, not ${describe(value)}`);
     case 'count':
       return Number.isInteger(value) && (value as number) >= 0
         ? value
         : fail(path, `must be a whole number, not ${describe(value)}`);
     case 'string-list':
-      if (!Array.isArray(value)) return fail(path, `must be a list of strings, not ${describe(value)}`);
+      if (!Array.isArray(value))
+        return fail(path, `must be a list of strings, not ${describe(value)}`);
       value.forEach((item, index) => {
-        if (typeof item !== 'string') fail(`${path}[${index}]`, `must be a string, not ${describe(item)}`);
+        if (typeof item !== 'string')
+          fail(`${path}[${index}]`, `must be a string, not ${describe(item)}`);
       });
       return [...value];
   }
@@ -210,7 +230,11 @@ function checkSchemaVersion(file: string, value: unknown): void {
       `Invalid lineage file ${file}: schemaVersion is missing. Restore the file from the state branch history or delete it.`,
     );
   }
-  if (typeof version === 'number' && Number.isInteger(version) && version > LINEAGE_SCHEMA_VERSION) {
+  if (
+    typeof version === 'number' &&
+    Number.isInteger(version) &&
+    version > LINEAGE_SCHEMA_VERSION
+  ) {
     throw new LineageFormatError(
       file,
       'schemaVersion',
@@ -238,7 +262,11 @@ export function parseLineage(text: string, path: string): Lineage {
     value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new LineageFormatError(path, undefined, `Invalid lineage file ${path}: not valid JSON (${reason}).`);
+    throw new LineageFormatError(
+      path,
+      undefined,
+      `Invalid lineage file ${path}: not valid JSON (${reason}).`,
+    );
   }
 
   checkSchemaVersion(path, value);

@@ -3,7 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { LINEAGE_SCHEMA_VERSION, type CertificateRecord, type Lineage, type PendingOrder } from '../../src/lineage/types.js';
+import {
+  LINEAGE_SCHEMA_VERSION,
+  type CertificateRecord,
+  type Lineage,
+  type PendingOrder,
+} from '../../src/lineage/types.js';
 
 export const AUTHOR = { name: 'Lineage Test', email: 'lineage-test@example.com' };
 
@@ -32,10 +37,11 @@ export function tempFolder(prefix = 'lineage-test-'): string {
 }
 
 export function removeTempFolders(): void {
-  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
+  for (const folder of folders.splice(0))
+    rmSync(folder, { recursive: true, force: true, maxRetries: 3 });
 }
 
-/** A work tree with one commit on `main`, as a user's checkout would have. */
+/** Initializes a work tree at `path` with one commit on `main`, like a user's checkout. */
 export function initWorkTree(path: string): string {
   git(path, 'init', '--quiet', '--initial-branch=main');
   writeFileSync(join(path, 'README.md'), '# product\n');
@@ -44,7 +50,7 @@ export function initWorkTree(path: string): string {
   return path;
 }
 
-/** A bare "remote" with a `main` branch, and `count` clones of it. */
+/** Creates a bare "remote" with a `main` branch, and `count` clones of it. */
 export function remoteWithClones(count: number): { remote: string; clones: string[] } {
   const root = tempFolder();
   const remote = join(root, 'remote.git');
@@ -69,7 +75,12 @@ export function remoteWithClones(count: number): { remote: string; clones: strin
  * commands and pushes it, as a person editing the branch by hand would.
  * `content` undefined deletes the file.
  */
-export function editStateBranchByHand(clone: string, path: string, content: string | undefined, subject: string): string {
+export function editStateBranchByHand(
+  clone: string,
+  path: string,
+  content: string | undefined,
+  subject: string,
+): string {
   git(clone, 'fetch', '--quiet', 'origin', 'acme-lineage');
   git(clone, 'checkout', '--quiet', '-B', 'acme-lineage', 'FETCH_HEAD');
   if (content === undefined) {
@@ -84,7 +95,10 @@ export function editStateBranchByHand(clone: string, path: string, content: stri
   return git(clone, 'rev-parse', 'HEAD');
 }
 
-export function certificate(serial: string, overrides: Partial<CertificateRecord> = {}): CertificateRecord {
+export function certificate(
+  serial: string,
+  overrides: Partial<CertificateRecord> = {},
+): CertificateRecord {
   return {
     serial,
     certId: `aYhba4dGQEHhs3uEe6CuLN4ByNQ.AI${serial}`,
@@ -103,7 +117,10 @@ export function certificate(serial: string, overrides: Partial<CertificateRecord
   };
 }
 
-export function pendingOrder(orderUrl: string, overrides: Partial<PendingOrder> = {}): PendingOrder {
+export function pendingOrder(
+  orderUrl: string,
+  overrides: Partial<PendingOrder> = {},
+): PendingOrder {
   return {
     orderUrl,
     directoryUrl: 'https://127.0.0.1:14000/dir',
@@ -119,4 +136,5 @@ export function lineageWith(name: string, certificates: CertificateRecord[]): Li
   return { schemaVersion: LINEAGE_SCHEMA_VERSION, name, certificates };
 }
 
-export const CHAIN_PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUfake\n-----END CERTIFICATE-----\n';
+export const CHAIN_PEM =
+  '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUfake\n-----END CERTIFICATE-----\n';

@@ -70,7 +70,9 @@ describe('git lineage store', () => {
     expect(git(remote, 'log', '-1', '--format=%B', 'acme-lineage')).toBe(
       'Record certificate 0a1b for www\n\nLineage-Certificate: www',
     );
-    expect(git(remote, 'log', '-1', '--format=%an <%ae>', 'acme-lineage')).toBe(`${AUTHOR.name} <${AUTHOR.email}>`);
+    expect(git(remote, 'log', '-1', '--format=%an <%ae>', 'acme-lineage')).toBe(
+      `${AUTHOR.name} <${AUTHOR.email}>`,
+    );
   });
 
   it('reads back lineages from another clone', async () => {
@@ -88,12 +90,16 @@ describe('git lineage store', () => {
       'Record api',
     );
 
-    expect((await reader.read('www'))?.certificates.map((record) => record.serial)).toEqual(['0a1b']);
+    expect((await reader.read('www'))?.certificates.map((record) => record.serial)).toEqual([
+      '0a1b',
+    ]);
     expect((await reader.readAll()).map((lineage) => lineage.name)).toEqual(['api', 'www']);
-    expect(reader.description).toBe(`branch acme-lineage of remote origin (repository ${clones[1]})`);
+    expect(reader.description).toBe(
+      `branch acme-lineage of remote origin (repository ${clones[1]})`,
+    );
   });
 
-  it('lands concurrent updates of different certificates', async () => {
+  it('lands concurrent updates from two clones', async () => {
     const { remote, clones } = remoteWithClones(2);
     const first = storeFor(clones[0] as string).store;
     const second = storeFor(clones[1] as string).store;
@@ -104,7 +110,12 @@ describe('git lineage store', () => {
         names.map((name) =>
           store.update(
             `${prefix}-${name}`,
-            (current) => ({ lineage: recordIssued(current ?? emptyLineage(`${prefix}-${name}`), certificate('01')) }),
+            (current) => ({
+              lineage: recordIssued(
+                current ?? emptyLineage(`${prefix}-${name}`),
+                certificate('01'),
+              ),
+            }),
             `Record ${prefix}-${name}`,
           ),
         ),
@@ -123,13 +134,16 @@ describe('git lineage store', () => {
     expect(git(remote, 'rev-list', '--count', 'acme-lineage')).toBe('6');
   });
 
-  it('applies concurrent changes of one certificate in commit order', async () => {
+  it('orders concurrent changes of one certificate', async () => {
     const { remote, clones } = remoteWithClones(2);
     await storeFor(clones[0] as string).store.update('www', issue('0a'), 'Record 0a');
     const first = storeFor(clones[0] as string).store;
     const second = storeFor(clones[1] as string).store;
 
-    await Promise.all([first.update('www', issue('0b'), 'Record 0b'), second.update('www', issue('0c'), 'Record 0c')]);
+    await Promise.all([
+      first.update('www', issue('0b'), 'Record 0b'),
+      second.update('www', issue('0c'), 'Record 0c'),
+    ]);
 
     const lineage = await first.read('www');
     const serials = lineage?.certificates.map((record) => record.serial);
@@ -140,7 +154,7 @@ describe('git lineage store', () => {
     expect(lineage?.certificates[0]?.replacedBy?.serial).toBe(landedOrder[0]);
   });
 
-  it('re-applies the change after another writer moved the branch', async () => {
+  it('re-applies the change after a lost race', async () => {
     const { clones } = remoteWithClones(2);
     const { store, logger } = storeFor(clones[0] as string);
     await store.update('www', issue('0a'), 'Record 0a');
@@ -152,7 +166,12 @@ describe('git lineage store', () => {
         seen.push(current?.certificates.map((record) => record.serial));
         if (seen.length === 1) {
           const moved = recordIssued(current as Lineage, certificate('0b'));
-          editStateBranchByHand(clones[1] as string, 'www/lineage.json', serializeLineage(moved), 'Record 0b by hand');
+          editStateBranchByHand(
+            clones[1] as string,
+            'www/lineage.json',
+            serializeLineage(moved),
+            'Record 0b by hand',
+          );
         }
         return issue('0c')(current);
       },
@@ -160,7 +179,11 @@ describe('git lineage store', () => {
     );
 
     expect(seen).toEqual([['0a'], ['0a', '0b']]);
-    expect((await store.read('www'))?.certificates.map((record) => record.serial)).toEqual(['0a', '0b', '0c']);
+    expect((await store.read('www'))?.certificates.map((record) => record.serial)).toEqual([
+      '0a',
+      '0b',
+      '0c',
+    ]);
     expect(logger.lines.some((line) => line.includes('retrying, attempt 2 of 5'))).toBe(true);
   });
 
@@ -174,13 +197,20 @@ describe('git lineage store', () => {
       'www',
       (current) => {
         calls += 1;
-        editStateBranchByHand(clones[1] as string, 'other/note.txt', `edit ${calls}\n`, `Hand edit ${calls}`);
+        editStateBranchByHand(
+          clones[1] as string,
+          'other/note.txt',
+          `edit ${calls}\n`,
+          `Hand edit ${calls}`,
+        );
         return issue('0c')(current);
       },
       'Record 0c',
     );
 
-    await expect(update).rejects.toThrow(/moved the branch during each of 3 attempts .*Run again later/);
+    await expect(update).rejects.toThrow(
+      /moved the branch during each of 3 attempts .*Run again later/,
+    );
     expect(calls).toBe(3);
   });
 
@@ -209,7 +239,9 @@ describe('git lineage store', () => {
       () => ({ lineage: emptyLineage('www'), files: { '../api/lineage.json': '{}' } }),
       'Escape the folder',
     );
-    await expect(update).rejects.toThrow(/Invalid extra file path "\.\.\/api\/lineage\.json" for certificate www/);
+    await expect(update).rejects.toThrow(
+      /Invalid extra file path "\.\.\/api\/lineage\.json" for certificate www/,
+    );
   });
 
   it('rejects a change that renames the lineage', async () => {
@@ -218,7 +250,9 @@ describe('git lineage store', () => {
 
     const update = store.update('www', () => ({ lineage: emptyLineage('api') }), 'Rename');
 
-    await expect(update).rejects.toThrow(/change for certificate www returned a lineage named "api"/);
+    await expect(update).rejects.toThrow(
+      /change for certificate www returned a lineage named "api"/,
+    );
   });
 
   it('makes no commit for an unchanged lineage', async () => {
@@ -226,7 +260,11 @@ describe('git lineage store', () => {
     const { store } = storeFor(clones[0] as string);
     const first = await store.update('www', issue('0a'), 'Record 0a');
 
-    const second = await store.update('www', (current) => ({ lineage: current as Lineage }), 'No change');
+    const second = await store.update(
+      'www',
+      (current) => ({ lineage: current as Lineage }),
+      'No change',
+    );
 
     expect(second.commit).toBe(first.commit);
     expect(git(remote, 'rev-list', '--count', 'acme-lineage')).toBe('1');
@@ -243,8 +281,14 @@ describe('git lineage store', () => {
     expect(store.remote).toBeUndefined();
     expect(store.description).toBe(`branch acme-lineage in ${repository} (no remote)`);
     expect(git(repository, 'rev-parse', 'acme-lineage~1')).toBe(commit);
-    expect((await store.read('www'))?.certificates.map((record) => record.serial)).toEqual(['0a', '0b']);
-    expect(cloneState(repository)).toEqual({ ...before, branches: `refs/heads/acme-lineage\n${before.branches}` });
+    expect((await store.read('www'))?.certificates.map((record) => record.serial)).toEqual([
+      '0a',
+      '0b',
+    ]);
+    expect(cloneState(repository)).toEqual({
+      ...before,
+      branches: `refs/heads/acme-lineage\n${before.branches}`,
+    });
   });
 
   it('works in a bare repository without a remote', async () => {
@@ -254,7 +298,9 @@ describe('git lineage store', () => {
 
     await store.update('www', issue('0a'), 'Record 0a');
 
-    expect(git(repository, 'ls-tree', '-r', '--name-only', 'acme-lineage')).toBe('www/0a.pem\nwww/lineage.json');
+    expect(git(repository, 'ls-tree', '-r', '--name-only', 'acme-lineage')).toBe(
+      'www/0a.pem\nwww/lineage.json',
+    );
   });
 
   it('keeps only local state when remote is null', async () => {
@@ -263,7 +309,9 @@ describe('git lineage store', () => {
 
     await store.update('www', issue('0a'), 'Record 0a');
 
-    expect(git(clones[0] as string, 'rev-parse', '--verify', 'refs/heads/acme-lineage')).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(clones[0] as string, 'rev-parse', '--verify', 'refs/heads/acme-lineage')).toMatch(
+      /^[0-9a-f]{40}$/,
+    );
     expect(git(remote, 'branch', '--list', 'acme-lineage')).toBe('');
   });
 
@@ -271,7 +319,9 @@ describe('git lineage store', () => {
     const repository = initWorkTree(tempFolder());
     git(repository, 'checkout', '--quiet', '-b', 'acme-lineage');
 
-    expect(() => storeFor(repository)).toThrow(/Branch acme-lineage is checked out in .*Check out another branch/);
+    expect(() => storeFor(repository)).toThrow(
+      /Branch acme-lineage is checked out in .*Check out another branch/,
+    );
   });
 
   it('rejects a remote that is not configured', () => {
@@ -282,7 +332,7 @@ describe('git lineage store', () => {
     );
   });
 
-  it('explains a push refused for lack of permission', async () => {
+  it('explains a push rejected for permission', async () => {
     const { remote, clones } = remoteWithClones(1);
     const hooks = join(remote, 'hooks');
     mkdirSync(hooks, { recursive: true });
@@ -295,7 +345,9 @@ describe('git lineage store', () => {
 
     const update = store.update('www', issue('0a'), 'Record 0a');
 
-    await expect(update).rejects.toThrow(/Push of branch acme-lineage to origin was rejected: the token lacks contents: write/);
+    await expect(update).rejects.toThrow(
+      /Push of branch acme-lineage to origin was rejected: the token lacks contents: write/,
+    );
     expect(git(clones[0] as string, 'for-each-ref', 'refs/acme-lineage/')).toBe('');
   });
 

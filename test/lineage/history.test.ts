@@ -9,7 +9,12 @@ import {
   lineageHistory,
   readAt,
 } from '../../src/lineage/history.js';
-import { clearPendingOrder, emptyLineage, journalPendingOrder, recordIssued } from '../../src/lineage/lineage.js';
+import {
+  clearPendingOrder,
+  emptyLineage,
+  journalPendingOrder,
+  recordIssued,
+} from '../../src/lineage/lineage.js';
 import { serializeLineage } from '../../src/lineage/serialize.js';
 import type { Lineage } from '../../src/lineage/types.js';
 import {
@@ -26,7 +31,11 @@ afterEach(removeTempFolders);
 
 function setup(): { store: GitLineageStore; editor: string } {
   const { clones } = remoteWithClones(2);
-  const store = createGitLineageStore({ repository: clones[0] as string, author: AUTHOR, logger: createMemoryLogger() });
+  const store = createGitLineageStore({
+    repository: clones[0] as string,
+    author: AUTHOR,
+    logger: createMemoryLogger(),
+  });
   return { store, editor: clones[1] as string };
 }
 
@@ -53,7 +62,10 @@ describe('lineage history', () => {
     const history = await lineageHistory(await store.fetchState(), 'www');
 
     expect(history.map((entry) => entry.commit)).toEqual([second, first]);
-    expect(history.map((entry) => entry.subject)).toEqual(['Record certificate 0b', 'Record certificate 0a']);
+    expect(history.map((entry) => entry.subject)).toEqual([
+      'Record certificate 0b',
+      'Record certificate 0a',
+    ]);
     expect(history[0]?.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-Z]/);
   });
 
@@ -72,14 +84,23 @@ describe('lineage history', () => {
     const { store, editor } = setup();
     await issue(store, '0a');
     const lastPresent = await issue(store, '0b');
-    const deletion = editStateBranchByHand(editor, 'www/lineage.json', undefined, 'Remove www by hand');
+    const deletion = editStateBranchByHand(
+      editor,
+      'www/lineage.json',
+      undefined,
+      'Remove www by hand',
+    );
     await issue(store, '0c');
 
-    const dropped = await findCommitThatDropped(await store.fetchState(), 'www', hasCertificate('0b'));
+    const dropped = await findCommitThatDropped(
+      await store.fetchState(),
+      'www',
+      hasCertificate('0b'),
+    );
 
     expect(dropped?.commit).toBe(deletion);
     expect(dropped?.subject).toBe('Remove www by hand');
-    expect(dropped?.how).toBe('file-deleted');
+    expect(dropped?.removal).toBe('file-deleted');
     expect(dropped?.lastPresent).toBe(lastPresent);
   });
 
@@ -93,22 +114,28 @@ describe('lineage history', () => {
     git(editor, 'push', '--quiet', 'origin', 'acme-lineage');
     const revert = git(editor, 'rev-parse', 'HEAD');
 
-    const dropped = await findCommitThatDropped(await store.fetchState(), 'www', hasCertificate('0b'));
+    const dropped = await findCommitThatDropped(
+      await store.fetchState(),
+      'www',
+      hasCertificate('0b'),
+    );
 
     expect(dropped?.commit).toBe(revert);
     expect(dropped?.subject).toBe('Revert "Record certificate 0b"');
-    expect(dropped?.how).toBe('record-removed');
+    expect(dropped?.removal).toBe('record-removed');
     expect(dropped?.lastPresent).toBe(recorded);
   });
 
   it('names the commit that dropped a pending order', async () => {
     const { store, editor } = setup();
     const order = pendingOrder('https://127.0.0.1:14000/my-order/7');
-    const journaled = (await store.update(
-      'www',
-      (current) => ({ lineage: journalPendingOrder(current ?? emptyLineage('www'), order) }),
-      'Journal order 7',
-    )).commit;
+    const journaled = (
+      await store.update(
+        'www',
+        (current) => ({ lineage: journalPendingOrder(current ?? emptyLineage('www'), order) }),
+        'Journal order 7',
+      )
+    ).commit;
     const lineage = (await store.read('www')) as Lineage;
     const edit = editStateBranchByHand(
       editor,
@@ -117,14 +144,18 @@ describe('lineage history', () => {
       'Tidy www by hand',
     );
 
-    const dropped = await findCommitThatDropped(await store.fetchState(), 'www', hasPendingOrder(order.orderUrl));
+    const dropped = await findCommitThatDropped(
+      await store.fetchState(),
+      'www',
+      hasPendingOrder(order.orderUrl),
+    );
 
     expect(dropped?.commit).toBe(edit);
     expect(dropped?.lastPresent).toBe(journaled);
-    expect(dropped?.how).toBe('record-removed');
+    expect(dropped?.removal).toBe('record-removed');
   });
 
-  it('returns the latest drop when a record came back and went again', async () => {
+  it('returns the latest of two drops', async () => {
     const { store, editor } = setup();
     await issue(store, '0a');
     const lineageWithA = serializeLineage(recordIssued(emptyLineage('www'), certificate('0a')));
@@ -132,7 +163,11 @@ describe('lineage history', () => {
     const restored = editStateBranchByHand(editor, 'www/lineage.json', lineageWithA, 'Restore www');
     const second = editStateBranchByHand(editor, 'www/lineage.json', undefined, 'Second removal');
 
-    const dropped = await findCommitThatDropped(await store.fetchState(), 'www', hasCertificate('0a'));
+    const dropped = await findCommitThatDropped(
+      await store.fetchState(),
+      'www',
+      hasCertificate('0a'),
+    );
 
     expect(dropped?.commit).toBe(second);
     expect(dropped?.lastPresent).toBe(restored);
@@ -143,14 +178,23 @@ describe('lineage history', () => {
     await issue(store, '0a');
     await issue(store, '0b');
 
-    expect(await findCommitThatDropped(await store.fetchState(), 'www', hasCertificate('0a'))).toBeUndefined();
-    expect(await findCommitThatDropped(await store.fetchState(), 'www', hasCertificate('ff'))).toBeUndefined();
+    expect(
+      await findCommitThatDropped(await store.fetchState(), 'www', hasCertificate('0a')),
+    ).toBeUndefined();
+    expect(
+      await findCommitThatDropped(await store.fetchState(), 'www', hasCertificate('ff')),
+    ).toBeUndefined();
   });
 
-  it('names the file and commit of an unreadable version', async () => {
+  it('names the file of an unreadable version', async () => {
     const { store, editor } = setup();
     await issue(store, '0a');
-    const broken = editStateBranchByHand(editor, 'www/lineage.json', '{ "schemaVersion": 1,', 'Break www');
+    const broken = editStateBranchByHand(
+      editor,
+      'www/lineage.json',
+      '{ "schemaVersion": 1,',
+      'Break www',
+    );
     await expect(readAt(store.repository, broken, 'www')).rejects.toThrow(
       `Revision ${broken} is not a commit in ${store.repository}. Fetch the state branch first.`,
     );

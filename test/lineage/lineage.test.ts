@@ -39,12 +39,19 @@ describe('lineage helpers', () => {
     const lineage = recordIssued(original, next);
 
     expect(lineage.certificates.map((record) => record.serial)).toEqual(['0a', '0b']);
-    expect(lineage.certificates[0]?.replacedBy).toEqual({ at: '2026-12-01T00:00:00Z', serial: '0b', orderUrl: ORDER_B });
+    expect(lineage.certificates[0]?.replacedBy).toEqual({
+      at: '2026-12-01T00:00:00Z',
+      serial: '0b',
+      orderUrl: ORDER_B,
+    });
     expect(original.certificates[0]?.replacedBy).toBeUndefined();
   });
 
   it('points at the replacement of an order without replaces', () => {
-    const lineage = recordIssued(lineageWith('www', [certificate('0a')]), certificate('0b', { replaces: null }));
+    const lineage = recordIssued(
+      lineageWith('www', [certificate('0a')]),
+      certificate('0b', { replaces: null }),
+    );
 
     expect(lineage.certificates[0]?.replacedBy?.serial).toBe('0b');
   });
@@ -65,15 +72,27 @@ describe('lineage helpers', () => {
 
     const lineage = recordIssued(original, certificate('0b'));
 
-    expect(lineage.certificates[0]?.replacedBy).toEqual({ at: '2026-11-30T00:00:00Z', serial: '0b', orderUrl: ORDER_B });
+    expect(lineage.certificates[0]?.replacedBy).toEqual({
+      at: '2026-11-30T00:00:00Z',
+      serial: '0b',
+      orderUrl: ORDER_B,
+    });
   });
 
   it('clears the pending order that produced the certificate', () => {
-    const journaled = journalPendingOrder(lineageWith('www', [certificate('0a')]), pendingOrder(ORDER_B));
-    const other = journalPendingOrder(emptyLineage('www'), pendingOrder('https://127.0.0.1:14000/my-order/9'));
+    const journaled = journalPendingOrder(
+      lineageWith('www', [certificate('0a')]),
+      pendingOrder(ORDER_B),
+    );
+    const other = journalPendingOrder(
+      emptyLineage('www'),
+      pendingOrder('https://127.0.0.1:14000/my-order/9'),
+    );
 
     expect(recordIssued(journaled, certificate('0b')).pendingOrder).toBeUndefined();
-    expect(recordIssued(other, certificate('0b')).pendingOrder?.orderUrl).toBe('https://127.0.0.1:14000/my-order/9');
+    expect(recordIssued(other, certificate('0b')).pendingOrder?.orderUrl).toBe(
+      'https://127.0.0.1:14000/my-order/9',
+    );
   });
 
   it('records a serial only once', () => {
@@ -84,7 +103,10 @@ describe('lineage helpers', () => {
 
   it('journals a pending order once', () => {
     const first = journalPendingOrder(emptyLineage('www'), pendingOrder(ORDER_B));
-    const again = journalPendingOrder(first, pendingOrder(ORDER_B, { startedAt: '2026-12-02T00:00:00Z' }));
+    const again = journalPendingOrder(
+      first,
+      pendingOrder(ORDER_B, { startedAt: '2026-12-02T00:00:00Z' }),
+    );
 
     expect(first.pendingOrder?.orderUrl).toBe(ORDER_B);
     expect(again.pendingOrder?.startedAt).toBe('2026-12-02T00:00:00Z');
@@ -93,7 +115,9 @@ describe('lineage helpers', () => {
   it('rejects journaling over another pending order', () => {
     const journaled = journalPendingOrder(emptyLineage('www'), pendingOrder(ORDER_B));
 
-    expect(() => journalPendingOrder(journaled, pendingOrder('https://127.0.0.1:14000/my-order/9'))).toThrow(
+    expect(() =>
+      journalPendingOrder(journaled, pendingOrder('https://127.0.0.1:14000/my-order/9')),
+    ).toThrow(
       `Lineage www already journals order ${ORDER_B} (started 2026-12-01T10:00:00Z). ` +
         'Recover or clear that order before placing another.',
     );
@@ -121,17 +145,27 @@ describe('lineage helpers', () => {
 
   it('rejects marking an unknown serial replaced', () => {
     expect(() => markReplaced(emptyLineage('www'), '0a', { at: '2026-12-01T00:00:00Z' })).toThrow(
-      'Lineage www has no certificate with serial 0a; cannot mark it replaced.',
+      'Lineage www has no certificate with serial 0a, so it cannot be marked replaced.',
     );
   });
 
   it('blocks replaces per certID', () => {
-    const first = blockReplaces(emptyLineage('www'), { certId: 'a.b', reason: 'already-replaced', at: '2026-12-01T00:00:00Z' });
-    const second = blockReplaces(first, { certId: 'a.b', reason: 'account-changed', at: '2026-12-02T00:00:00Z' });
+    const first = blockReplaces(emptyLineage('www'), {
+      certId: 'a.b',
+      reason: 'already-replaced',
+      at: '2026-12-01T00:00:00Z',
+    });
+    const second = blockReplaces(first, {
+      certId: 'a.b',
+      reason: 'account-changed',
+      at: '2026-12-02T00:00:00Z',
+    });
 
     expect(isReplacesBlocked(emptyLineage('www'), 'a.b')).toBe(false);
     expect(isReplacesBlocked(second, 'a.b')).toBe(true);
     expect(isReplacesBlocked(second, 'c.d')).toBe(false);
-    expect(second.replacesBlocks).toEqual([{ certId: 'a.b', reason: 'account-changed', at: '2026-12-02T00:00:00Z' }]);
+    expect(second.replacesBlocks).toEqual([
+      { certId: 'a.b', reason: 'account-changed', at: '2026-12-02T00:00:00Z' },
+    ]);
   });
 });

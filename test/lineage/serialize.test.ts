@@ -10,7 +10,11 @@ function fullLineage(): Lineage {
   return {
     ...lineageWith('www', [
       certificate('0a', {
-        replacedBy: { at: '2026-12-01T00:00:00Z', serial: '0b', orderUrl: 'https://127.0.0.1:14000/my-order/0b' },
+        replacedBy: {
+          at: '2026-12-01T00:00:00Z',
+          serial: '0b',
+          orderUrl: 'https://127.0.0.1:14000/my-order/0b',
+        },
         ari: {
           checkedAt: '2026-11-20T00:00:00Z',
           suggestedWindow: { start: '2026-12-01T00:00:00Z', end: '2026-12-03T00:00:00Z' },
@@ -18,10 +22,20 @@ function fullLineage(): Lineage {
           error: { message: 'timed out', at: '2026-11-19T00:00:00Z', lasting: false, attempts: 2 },
         },
       }),
-      certificate('0b', { profile: 'shortlived', replaces: 'aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE', keyLost: true }),
+      certificate('0b', {
+        profile: 'shortlived',
+        replaces: 'aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE',
+        keyLost: true,
+      }),
     ]),
     pendingOrder: pendingOrder('https://127.0.0.1:14000/my-order/9'),
-    replacesBlocks: [{ certId: 'aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE', reason: 'already-replaced', at: '2026-12-01T00:00:00Z' }],
+    replacesBlocks: [
+      {
+        certId: 'aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE',
+        reason: 'already-replaced',
+        at: '2026-12-01T00:00:00Z',
+      },
+    ],
   };
 }
 
@@ -60,7 +74,11 @@ describe('lineage serialization', () => {
     const record = certificate('0a');
     const shuffled = Object.fromEntries(Object.entries(record).reverse()) as typeof record;
 
-    const text = serializeLineage({ certificates: [shuffled], name: 'www', schemaVersion: 1 } as Lineage);
+    const text = serializeLineage({
+      certificates: [shuffled],
+      name: 'www',
+      schemaVersion: 1,
+    } as Lineage);
 
     const parsed = JSON.parse(text) as { certificates: Record<string, unknown>[] };
     expect(Object.keys(parsed)).toEqual(['schemaVersion', 'name', 'certificates']);
@@ -92,7 +110,9 @@ describe('lineage serialization', () => {
     expect(parseError(withField(['schemaVersion'], 0)).message).toMatch(
       /^Invalid lineage file www\/lineage.json: schemaVersion 0 is unknown; expected 1\./,
     );
-    expect(parseError(withField(['schemaVersion'], '1')).message).toMatch(/schemaVersion "1" is unknown/);
+    expect(parseError(withField(['schemaVersion'], '1')).message).toMatch(
+      /schemaVersion "1" is unknown/,
+    );
     expect(parseError(withField(['schemaVersion'], undefined)).message).toMatch(
       /^Invalid lineage file www\/lineage.json: schemaVersion is missing\./,
     );
@@ -110,21 +130,47 @@ describe('lineage serialization', () => {
     const error = parseError(withField(['certificates', 1, 'serial'], undefined));
 
     expect(error.field).toBe('certificates[1].serial');
-    expect(error.message).toBe('Invalid lineage file www/lineage.json: certificates[1].serial is missing.');
+    expect(error.message).toBe(
+      'Invalid lineage file www/lineage.json: certificates[1].serial is missing.',
+    );
   });
 
   it('names fields of the wrong type', () => {
     const cases: [(string | number)[], unknown, string][] = [
       [['name'], 5, 'name must be a string, not number 5'],
       [['certificates'], {}, 'certificates must be a list, not an object'],
-      [['certificates', 0, 'certId'], 7, 'certificates[0].certId must be a string or null, not number 7'],
-      [['certificates', 0, 'identifiers', 1], null, 'certificates[0].identifiers[1] must be a string, not null'],
-      [['certificates', 0, 'serial'], '0A', 'certificates[0].serial must be lower-case hexadecimal'],
-      [['certificates', 0, 'notAfter'], 'soon', 'certificates[0].notAfter must be an RFC 3339 timestamp'],
-      [['certificates', 0, 'ari', 'error', 'attempts'], 1.5, 'certificates[0].ari.error.attempts must be a whole number'],
+      [
+        ['certificates', 0, 'certId'],
+        7,
+        'certificates[0].certId must be a string or null, not number 7',
+      ],
+      [
+        ['certificates', 0, 'identifiers', 1],
+        null,
+        'certificates[0].identifiers[1] must be a string, not null',
+      ],
+      [
+        ['certificates', 0, 'serial'],
+        '0A',
+        'certificates[0].serial must be lower-case hexadecimal',
+      ],
+      [
+        ['certificates', 0, 'notAfter'],
+        'soon',
+        'certificates[0].notAfter must be an RFC 3339 timestamp',
+      ],
+      [
+        ['certificates', 0, 'ari', 'error', 'attempts'],
+        1.5,
+        'certificates[0].ari.error.attempts must be a whole number',
+      ],
       [['certificates', 1, 'keyLost'], 'yes', 'certificates[1].keyLost must be true or false'],
       [['pendingOrder', 'replaces'], undefined, 'pendingOrder.replaces is missing'],
-      [['replacesBlocks', 0, 'reason'], 'gone', 'replacesBlocks[0].reason must be one of already-replaced'],
+      [
+        ['replacesBlocks', 0, 'reason'],
+        'gone',
+        'replacesBlocks[0].reason must be one of already-replaced',
+      ],
     ];
 
     for (const [path, value, message] of cases) {
@@ -140,7 +186,10 @@ describe('lineage serialization', () => {
   });
 
   it('validates what it writes', () => {
-    const broken = { ...lineageWith('www', []), certificates: [{ serial: '0a' }] } as unknown as Lineage;
+    const broken = {
+      ...lineageWith('www', []),
+      certificates: [{ serial: '0a' }],
+    } as unknown as Lineage;
 
     expect(() => serializeLineage(broken)).toThrow(
       'Invalid lineage file www/lineage.json: certificates[0].certId is missing.',
