@@ -6,12 +6,12 @@ import { describe, isNull, type Entry, type ManifestReader } from './reader.js';
 import { closestMatch, didYouMean, toKebabCase } from './suggest.js';
 import type { DnsSettings } from './types.js';
 
-/** Keys of a `dns` map that the manifest itself reads; every other key is a provider option. */
+/** Keys of a `dns` map that the manifest itself reads. Every other key is a provider option. */
 export const DNS_KEYS = ['provider', 'zone', 'nameservers', 'challenge-alias'] as const;
 
 /**
- * The `dns` settings one level (defaults or a certificate) gives. `null` means the
- * level unsets a value it would inherit; undefined means the level does not mention it.
+ * DNS settings that one level (defaults or a certificate) sets. `null` unsets an
+ * inherited value, and undefined means the level does not mention the key.
  */
 export interface DnsLayer {
   provider?: string;
@@ -40,7 +40,12 @@ const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  * Reads one level's `dns` map. `inheritedProvider` is the provider from defaults,
  * used to name the environment variable when a credential appears in the manifest.
  */
-export function readDnsLayer(reader: ManifestReader, node: Node, path: string, inheritedProvider?: string): DnsLayer {
+export function readDnsLayer(
+  reader: ManifestReader,
+  node: Node,
+  path: string,
+  inheritedProvider?: string,
+): DnsLayer {
   const layer: DnsLayer = { options: {}, invalid: false };
   const entries = reader.readMap(node, path, 'the DNS settings');
   if (entries === undefined) {
@@ -49,8 +54,12 @@ export function readDnsLayer(reader: ManifestReader, node: Node, path: string, i
   }
 
   const providerEntry = entries.find((entry) => entry.key === 'provider');
-  const namedProvider = providerEntry && isScalar(providerEntry.value) ? providerEntry.value.value : undefined;
-  const provider = typeof namedProvider === 'string' && KNOWN_DNS_PROVIDERS.includes(namedProvider) ? namedProvider : inheritedProvider;
+  const namedProvider =
+    providerEntry && isScalar(providerEntry.value) ? providerEntry.value.value : undefined;
+  const provider =
+    typeof namedProvider === 'string' && KNOWN_DNS_PROVIDERS.includes(namedProvider)
+      ? namedProvider
+      : inheritedProvider;
 
   for (const entry of entries) {
     readDnsEntry(reader, entry, layer, provider);
@@ -59,7 +68,10 @@ export function readDnsLayer(reader: ManifestReader, node: Node, path: string, i
 }
 
 /** Merges a certificate's `dns` over the defaults key by key, options included. */
-export function mergeDnsLayers(defaults: DnsLayer | undefined, certificate: DnsLayer | undefined): DnsLayer {
+export function mergeDnsLayers(
+  defaults: DnsLayer | undefined,
+  certificate: DnsLayer | undefined,
+): DnsLayer {
   const merged: DnsLayer = {
     options: { ...defaults?.options, ...certificate?.options },
     invalid: Boolean(defaults?.invalid || certificate?.invalid),
@@ -67,12 +79,16 @@ export function mergeDnsLayers(defaults: DnsLayer | undefined, certificate: DnsL
   const provider = certificate?.provider ?? defaults?.provider;
   if (provider !== undefined) merged.provider = provider;
   merged.zone = certificate?.zone !== undefined ? certificate.zone : defaults?.zone;
-  merged.nameservers = certificate?.nameservers !== undefined ? certificate.nameservers : defaults?.nameservers;
-  merged.challengeAlias = certificate?.challengeAlias !== undefined ? certificate.challengeAlias : defaults?.challengeAlias;
+  merged.nameservers =
+    certificate?.nameservers !== undefined ? certificate.nameservers : defaults?.nameservers;
+  merged.challengeAlias =
+    certificate?.challengeAlias !== undefined
+      ? certificate.challengeAlias
+      : defaults?.challengeAlias;
   return merged;
 }
 
-/** Turns a merged layer into settings; the caller has checked that a provider is set. */
+/** Converts a merged layer into settings, given the provider the caller checked is set. */
 export function toDnsSettings(layer: DnsLayer, provider: string): DnsSettings {
   const options: Record<string, string> = {};
   for (const [key, value] of Object.entries(layer.options)) {
@@ -86,16 +102,29 @@ export function toDnsSettings(layer: DnsLayer, provider: string): DnsSettings {
   return settings;
 }
 
-function readDnsEntry(reader: ManifestReader, entry: Entry, layer: DnsLayer, provider: string | undefined): void {
+function readDnsEntry(
+  reader: ManifestReader,
+  entry: Entry,
+  layer: DnsLayer,
+  provider: string | undefined,
+): void {
   switch (entry.key) {
     case 'provider':
       readProvider(reader, entry, layer);
       return;
     case 'zone':
-      layer.zone = readName(reader, entry, 'the zone to write challenge records in, such as `example.com`');
+      layer.zone = readName(
+        reader,
+        entry,
+        'the zone to write challenge records in, such as `example.com`',
+      );
       return;
     case 'challenge-alias':
-      layer.challengeAlias = readName(reader, entry, 'the name `_acme-challenge` is delegated to by CNAME');
+      layer.challengeAlias = readName(
+        reader,
+        entry,
+        'the name `_acme-challenge` is delegated to by CNAME',
+      );
       return;
     case 'nameservers':
       layer.nameservers = readNameservers(reader, entry);
@@ -114,14 +143,18 @@ function readProvider(reader: ManifestReader, entry: Entry, layer: DnsLayer): vo
   }
   if (!KNOWN_DNS_PROVIDERS.includes(provider)) {
     const suggestion = didYouMean(provider, KNOWN_DNS_PROVIDERS);
-    reader.report(entry.value, entry.path, `unknown DNS provider \`${provider}\`.${suggestion} Known providers: ${KNOWN_DNS_PROVIDERS.join(', ')}.`);
+    reader.report(
+      entry.value,
+      entry.path,
+      `unknown DNS provider \`${provider}\`.${suggestion} Known providers: ${KNOWN_DNS_PROVIDERS.join(', ')}.`,
+    );
     layer.invalid = true;
     return;
   }
   layer.provider = provider;
 }
 
-/** Reads a zone or alias name; returns null for an explicit null and undefined after a problem. */
+/** Reads a zone or alias name. Returns null for an explicit null, and undefined after recording a problem. */
 function readName(reader: ManifestReader, entry: Entry, hint: string): string | null | undefined {
   if (isNull(entry.value)) return null;
   const text = reader.readString(entry.value, entry.path, `give ${hint}`);
@@ -137,10 +170,18 @@ function readName(reader: ManifestReader, entry: Entry, hint: string): string | 
 
 function readNameservers(reader: ManifestReader, entry: Entry): string[] | null | undefined {
   if (isNull(entry.value)) return null;
-  const items = reader.readList(entry.value, entry.path, 'a list of nameservers such as ["ns1.example.com:53"]');
+  const items = reader.readList(
+    entry.value,
+    entry.path,
+    'a list of nameservers such as ["ns1.example.com:53"]',
+  );
   if (items === undefined) return undefined;
   if (items.length === 0) {
-    reader.report(entry.value, entry.path, 'the nameserver list is empty: list at least one, or remove `nameservers` to use the zone\'s NS records.');
+    reader.report(
+      entry.value,
+      entry.path,
+      "the nameserver list is empty: list at least one, or remove `nameservers` to use the zone's NS records.",
+    );
     return undefined;
   }
 
@@ -151,7 +192,11 @@ function readNameservers(reader: ManifestReader, entry: Entry): string[] | null 
     if (text === undefined) return;
     const normalized = normalizeNameserver(text);
     if ('error' in normalized) {
-      reader.report(item, path, `invalid nameserver \`${text}\`: ${normalized.error}. Write \`host\` or \`host:port\`.`);
+      reader.report(
+        item,
+        path,
+        `invalid nameserver \`${text}\`: ${normalized.error}. Write \`host\` or \`host:port\`.`,
+      );
       return;
     }
     nameservers.push(normalized.value);
@@ -159,18 +204,37 @@ function readNameservers(reader: ManifestReader, entry: Entry): string[] | null 
   return nameservers.length === items.length ? nameservers : undefined;
 }
 
-function readProviderOption(reader: ManifestReader, entry: Entry, layer: DnsLayer, provider: string | undefined): void {
-  const misspelled = OPTIONS_NEAR_DNS_KEYS.includes(entry.key) ? undefined : closestMatch(entry.key, DNS_KEYS);
+function readProviderOption(
+  reader: ManifestReader,
+  entry: Entry,
+  layer: DnsLayer,
+  provider: string | undefined,
+): void {
+  const misspelled = OPTIONS_NEAR_DNS_KEYS.includes(entry.key)
+    ? undefined
+    : closestMatch(entry.key, DNS_KEYS);
   if (misspelled !== undefined) {
-    reader.report(entry.keyNode, entry.path, `unknown key \`${entry.key}\` in dns. Did you mean \`${misspelled}\`?`);
+    reader.report(
+      entry.keyNode,
+      entry.path,
+      `unknown key \`${entry.key}\` in dns. Did you mean \`${misspelled}\`?`,
+    );
     return;
   }
   if (looksLikeCredential(entry.key)) {
-    reader.report(entry.keyNode, entry.path, `\`${entry.key}\` looks like a credential, and credentials never live in the manifest: remove it and ${credentialAdvice(provider)}.`);
+    reader.report(
+      entry.keyNode,
+      entry.path,
+      `\`${entry.key}\` looks like a credential, and credentials never live in the manifest: remove it and ${credentialAdvice(provider)}.`,
+    );
     return;
   }
   if (!KEBAB_CASE.test(entry.key)) {
-    reader.report(entry.keyNode, entry.path, `provider option \`${entry.key}\` is not in kebab case: write \`${toKebabCase(entry.key)}\`.`);
+    reader.report(
+      entry.keyNode,
+      entry.path,
+      `provider option \`${entry.key}\` is not in kebab case: write \`${toKebabCase(entry.key)}\`.`,
+    );
     return;
   }
 
@@ -180,7 +244,11 @@ function readProviderOption(reader: ManifestReader, entry: Entry, layer: DnsLaye
   } else if (isScalar(value) && ['string', 'number', 'boolean'].includes(typeof value.value)) {
     layer.options[entry.key] = String(value.value);
   } else {
-    reader.report(value, entry.path, `provider option \`${entry.key}\` must be a string, number or boolean, found ${describe(value)}.`);
+    reader.report(
+      value,
+      entry.path,
+      `provider option \`${entry.key}\` must be a string, number or boolean, found ${describe(value)}.`,
+    );
   }
 }
 

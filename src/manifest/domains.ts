@@ -6,10 +6,10 @@ export type Normalized = { value: string } | { error: string };
 
 const MAX_NAME_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 interface NameRules {
-  /** Zone and alias names may contain `_acme-challenge`-style labels; certificate names may not. */
+  /** True for zone and alias names, which may contain `_acme-challenge`-style labels, unlike certificate names. */
   allowUnderscore: boolean;
 }
 
@@ -32,7 +32,9 @@ export function normalizeIdentifier(input: string): Normalized {
   }
   const base = name.slice(2);
   if (base.includes('*')) {
-    return { error: 'only one wildcard is allowed, and only as the leftmost label (`*.example.com`)' };
+    return {
+      error: 'only one wildcard is allowed, and only as the leftmost label (`*.example.com`)',
+    };
   }
   if (isIP(base) !== 0) return { error: 'a wildcard cannot cover an IP address' };
 
@@ -62,21 +64,30 @@ export function normalizeNameserver(input: string): Normalized {
   if (blank) return blank;
   if (isIP(input) !== 0) return normalizeIpAddress(input) ?? { value: input };
 
-  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(input);
-  const colon = input.lastIndexOf(':');
-  const host = bracketed ? bracketed[1]! : colon === -1 ? input : input.slice(0, colon);
-  const port = bracketed ? bracketed[2] : colon === -1 ? undefined : input.slice(colon + 1);
-
-  const normalizedHost =
-    normalizeIpAddress(host) ?? (bracketed ? { error: `\`${host}\` is not an IPv6 address` } : normalizeName(host, { allowUnderscore: false }));
+  const { host, port, bracketed } = splitHostPort(input);
+  let normalizedHost = normalizeIpAddress(host);
+  if (normalizedHost === undefined && bracketed)
+    return { error: `\`${host}\` is not an IPv6 address` };
+  normalizedHost ??= normalizeName(host, { allowUnderscore: false });
   if ('error' in normalizedHost) return normalizedHost;
   if (port === undefined) return normalizedHost;
 
   if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
     return { error: `port \`${port}\` is not a number from 1 to 65535` };
   }
-  const hostPart = isIP(normalizedHost.value) === 6 ? `[${normalizedHost.value}]` : normalizedHost.value;
+  const hostPart =
+    isIP(normalizedHost.value) === 6 ? `[${normalizedHost.value}]` : normalizedHost.value;
   return { value: `${hostPart}:${Number(port)}` };
+}
+
+/** Splits `[host]:port`, `[host]`, `host:port` or `host`. The port is undefined when absent. */
+function splitHostPort(input: string): { host: string; port?: string; bracketed: boolean } {
+  const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(input);
+  if (bracketed) return { host: bracketed[1]!, port: bracketed[2], bracketed: true };
+
+  const colon = input.lastIndexOf(':');
+  if (colon === -1) return { host: input, bracketed: false };
+  return { host: input.slice(0, colon), port: input.slice(colon + 1), bracketed: false };
 }
 
 function rejectBlank(input: string): Normalized | undefined {
@@ -105,7 +116,10 @@ function normalizeName(name: string, rules: NameRules): Normalized {
   let ascii = name.toLowerCase();
   if (NON_ASCII.test(name)) {
     ascii = domainToASCII(name);
-    if (ascii === '') return { error: 'not a valid internationalized domain name (IDNA conversion to A-labels failed)' };
+    if (ascii === '')
+      return {
+        error: 'not a valid internationalized domain name (IDNA conversion to A-labels failed)',
+      };
   }
 
   const labels = ascii.split('.');
@@ -114,11 +128,14 @@ function normalizeName(name: string, rules: NameRules): Normalized {
     if (problem) return { error: problem };
   }
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) {
-    return { error: 'the last label is all digits, which no top-level domain is (an IPv4 address needs four numbers)' };
+    return {
+      error:
+        'the last label is all digits, which no top-level domain is (an IPv4 address needs four numbers)',
+    };
   }
   if (ascii.length > MAX_NAME_LENGTH) return tooLong(ascii);
 
-  // A label starting `xn--` must decode as Punycode; the URL host parser returns '' when it does not.
+  // A label starting `xn--` must decode as Punycode, and the URL host parser returns '' when it does not.
   if (ascii.includes('xn--') && domainToASCII(ascii) === '') {
     return { error: 'an `xn--` label is not valid Punycode' };
   }
@@ -147,5 +164,7 @@ function checkLabel(label: string, rules: NameRules): string | undefined {
 }
 
 function tooLong(name: string): Normalized {
-  return { error: `the name has ${name.length} characters, more than the maximum of ${MAX_NAME_LENGTH}` };
+  return {
+    error: `the name has ${name.length} characters, more than the maximum of ${MAX_NAME_LENGTH}`,
+  };
 }

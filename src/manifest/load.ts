@@ -4,10 +4,10 @@ import { parseManifest, FILE_START } from './parse.js';
 import { ManifestError } from './problems.js';
 import type { Manifest } from './types.js';
 
-/** Where the action and the command line look for the manifest unless told otherwise. */
+/** Path the action and the command line read the manifest from unless given another. */
 export const DEFAULT_MANIFEST_PATH = '.github/certificates.yml';
 
-/** Reads and validates the manifest at `path`; throws ManifestError listing every problem. */
+/** Reads and validates the manifest at `path`. Throws ManifestError listing every problem. */
 export async function loadManifest(path: string): Promise<Manifest> {
   let text: string;
   try {

@@ -7,16 +7,31 @@ export interface CaPreset {
 
 /** Directory URLs of the CAs the manifest knows by name. */
 export const CA_PRESETS: Readonly<Record<string, CaPreset>> = Object.freeze({
-  letsencrypt: { directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory', externalAccountBinding: false },
+  letsencrypt: {
+    directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory',
+    externalAccountBinding: false,
+  },
   'letsencrypt-staging': {
     directoryUrl: 'https://acme-staging-v02.api.letsencrypt.org/directory',
     externalAccountBinding: false,
   },
   zerossl: { directoryUrl: 'https://acme.zerossl.com/v2/DV90', externalAccountBinding: true },
-  google: { directoryUrl: 'https://dv.acme-v02.api.pki.goog/directory', externalAccountBinding: true },
-  'google-staging': { directoryUrl: 'https://dv.acme-v02.test-api.pki.goog/directory', externalAccountBinding: true },
-  buypass: { directoryUrl: 'https://api.buypass.com/acme/directory', externalAccountBinding: false },
-  'buypass-staging': { directoryUrl: 'https://api.test4.buypass.no/acme/directory', externalAccountBinding: false },
+  google: {
+    directoryUrl: 'https://dv.acme-v02.api.pki.goog/directory',
+    externalAccountBinding: true,
+  },
+  'google-staging': {
+    directoryUrl: 'https://dv.acme-v02.test-api.pki.goog/directory',
+    externalAccountBinding: true,
+  },
+  buypass: {
+    directoryUrl: 'https://api.buypass.com/acme/directory',
+    externalAccountBinding: false,
+  },
+  'buypass-staging': {
+    directoryUrl: 'https://api.test4.buypass.no/acme/directory',
+    externalAccountBinding: false,
+  },
 });
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -20,7 +20,7 @@ export interface ProblemAnnotation {
   message: string;
 }
 
-/** Raised when a manifest cannot be read or is invalid; `problems` lists every fault found. */
+/** Raised when a manifest cannot be read or is invalid. `problems` lists every fault found. */
 export class ManifestError extends Error {
   readonly problems: ManifestProblem[];
 
@@ -43,7 +43,7 @@ export function formatProblems(problems: readonly ManifestProblem[]): string {
   return problems.map(formatProblem).join('\n');
 }
 
-/** Converts problems to GitHub annotations; the title names the certificate or the manifest path. */
+/** Converts problems to GitHub annotations, titled with the certificate when the problem has one. */
 export function problemsAsAnnotations(problems: readonly ManifestProblem[]): ProblemAnnotation[] {
   return problems.map((problem) => ({
     file: problem.file,
@@ -56,7 +56,9 @@ export function problemsAsAnnotations(problems: readonly ManifestProblem[]): Pro
 
 function formatProblem(problem: ManifestProblem): string {
   const where = `${problem.file}:${problem.line}:${problem.column}`;
-  return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
+  return problem.path
+    ? `${where}: ${problem.path}: ${problem.message}`
+    : `${where}: ${problem.message}`;
 }
 
 function summarize(problems: readonly ManifestProblem[]): string {

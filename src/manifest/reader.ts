@@ -1,4 +1,13 @@
-import { Scalar, isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import {
+  Scalar,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type LineCounter,
+  type Node,
+} from 'yaml';
 
 import type { SourcePosition } from './types.js';
 import type { ManifestProblem } from './problems.js';
@@ -8,7 +17,7 @@ import { closestMatch, didYouMean } from './suggest.js';
 export interface Entry {
   key: string;
   keyNode: Scalar;
-  /** The value; a null scalar placed at the key when the key has no value at all. */
+  /** The value node, or a null scalar placed at the key when the key has no value at all. */
   value: Node;
   path: string;
 }
@@ -35,7 +44,13 @@ export class ManifestReader {
 
   /** Returns a reader whose problems name `certificate`, sharing this reader's problem list. */
   forCertificate(certificate: string | undefined): ManifestReader {
-    return new ManifestReader(this.file, this.document, this.lineCounter, this.problems, certificate);
+    return new ManifestReader(
+      this.file,
+      this.document,
+      this.lineCounter,
+      this.problems,
+      certificate,
+    );
   }
 
   /** Returns how many problems all readers sharing this list have recorded. */
@@ -54,7 +69,11 @@ export class ManifestReader {
     return { line, column: col };
   }
 
-  report(where: Node | SourcePosition | undefined, path: string | undefined, message: string): void {
+  report(
+    where: Node | SourcePosition | undefined,
+    path: string | undefined,
+    message: string,
+  ): void {
     const position = where !== undefined && 'line' in where ? where : this.positionOf(where);
     const problem: ManifestProblem = { file: this.file, ...position, message };
     if (path) problem.path = path;
@@ -69,10 +88,14 @@ export class ManifestReader {
   }
 
   /** Reads a map's entries, rejecting keys that are not plain strings and YAML merge keys. */
-  readMap(node: Node, path: string, what: string): Entry[] | undefined {
+  readMap(node: Node, path: string, expected: string): Entry[] | undefined {
     const map = this.resolve(node);
     if (!isMap(map)) {
-      this.report(node, path, `expected ${what} (a map of \`key: value\` lines), found ${describe(map)}.`);
+      this.report(
+        node,
+        path,
+        `expected ${expected} (a map of \`key: value\` lines), found ${describe(map)}.`,
+      );
       return undefined;
     }
 
@@ -80,13 +103,21 @@ export class ManifestReader {
     for (const pair of map.items) {
       const keyNode = pair.key as Node | null;
       if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
-        this.report(keyNode ?? map, path, `keys must be plain strings, found ${describe(keyNode ?? undefined)}.`);
+        this.report(
+          keyNode ?? map,
+          path,
+          `keys must be plain strings, found ${describe(keyNode ?? undefined)}.`,
+        );
         continue;
       }
       const key = keyNode.value;
       const entryPath = path ? `${path}.${key}` : key;
       if (key === '<<') {
-        this.report(keyNode, entryPath, 'YAML merge keys (`<<`) are not supported: put shared settings under `defaults` instead.');
+        this.report(
+          keyNode,
+          entryPath,
+          'YAML merge keys (`<<`) are not supported: put shared settings under `defaults` instead.',
+        );
         continue;
       }
       const value = pair.value === null ? nullAt(keyNode) : this.resolve(pair.value as Node);
@@ -100,7 +131,11 @@ export class ManifestReader {
    * `allowed`. Returns the known entries and the keys suggested, so that a caller
    * need not also report a suggested key as missing.
    */
-  rejectUnknownKeys(entries: readonly Entry[], allowed: readonly string[], where: string): KnownKeys {
+  rejectUnknownKeys(
+    entries: readonly Entry[],
+    allowed: readonly string[],
+    where: string,
+  ): KnownKeys {
     const known: Entry[] = [];
     const suggested = new Set<string>();
     for (const entry of entries) {
@@ -110,16 +145,19 @@ export class ManifestReader {
       }
       const suggestion = closestMatch(entry.key, allowed);
       if (suggestion !== undefined) suggested.add(suggestion);
-      const fix = suggestion === undefined ? ` Allowed keys: ${allowed.join(', ')}.` : ` Did you mean \`${suggestion}\`?`;
+      const fix =
+        suggestion === undefined
+          ? ` Allowed keys: ${allowed.join(', ')}.`
+          : ` Did you mean \`${suggestion}\`?`;
       this.report(entry.keyNode, entry.path, `unknown key \`${entry.key}\` in ${where}.${fix}`);
     }
     return { known, suggested };
   }
 
-  readList(node: Node, path: string, what: string): Node[] | undefined {
+  readList(node: Node, path: string, expected: string): Node[] | undefined {
     const list = this.resolve(node);
     if (!isSeq(list)) {
-      this.report(node, path, `expected ${what} (a YAML list), found ${describe(list)}.`);
+      this.report(node, path, `expected ${expected} (a YAML list), found ${describe(list)}.`);
       return undefined;
     }
     return list.items.map((item) => this.resolve(item as Node));
@@ -154,19 +192,30 @@ export class ManifestReader {
 
   readBoolean(node: Node, path: string): boolean | undefined {
     if (isScalar(node) && typeof node.value === 'boolean') return node.value;
-    const quoted = isScalar(node) && typeof node.value === 'string' ? ' (YAML 1.2 reads `yes`, `no`, `on` and `off` as strings)' : '';
+    const quoted =
+      isScalar(node) && typeof node.value === 'string'
+        ? ' (YAML 1.2 reads `yes`, `no`, `on` and `off` as strings)'
+        : '';
     this.report(node, path, `expected \`true\` or \`false\`, found ${describe(node)}${quoted}.`);
     return undefined;
   }
 
   /** Reads a string that must be one of `choices`, suggesting the closest one when it is not. */
   readChoice<T extends string>(node: Node, path: string, choices: readonly T[]): T | undefined {
-    if (isScalar(node) && typeof node.value === 'string' && (choices as readonly string[]).includes(node.value)) {
+    if (
+      isScalar(node) &&
+      typeof node.value === 'string' &&
+      (choices as readonly string[]).includes(node.value)
+    ) {
       return node.value as T;
     }
-    const given = isScalar(node) && node.value !== null ? String(node.value) : '';
-    const suggestion = given ? didYouMean(given, choices) : '';
-    this.report(node, path, `expected one of ${choices.join(', ')}, found ${describe(node)}.${suggestion}`);
+    const text = isScalar(node) && node.value !== null ? String(node.value) : '';
+    const suggestion = text ? didYouMean(text, choices) : '';
+    this.report(
+      node,
+      path,
+      `expected one of ${choices.join(', ')}, found ${describe(node)}.${suggestion}`,
+    );
     return undefined;
   }
 }
@@ -183,7 +232,8 @@ export function describe(node: Node | undefined | null): string {
   if (value === null) return 'no value';
   if (typeof value === 'string') return `the string \`${value}\``;
   if (typeof value === 'boolean') return `the boolean \`${value}\``;
-  if (typeof value === 'number' || typeof value === 'bigint') return `the number \`${String(value)}\``;
+  if (typeof value === 'number' || typeof value === 'bigint')
+    return `the number \`${String(value)}\``;
   return `\`${String(value)}\``;
 }
 

@@ -5,18 +5,39 @@ import { KNOWN_DNS_PROVIDERS } from './dns-providers.js';
 import { CA_PRESETS, checkDirectoryUrl } from './presets.js';
 import { describe, isNull, type Entry, type ManifestReader } from './reader.js';
 import { didYouMean } from './suggest.js';
-import type { AlreadyReplacedPolicy, CaSettings, CertificateSpec, KeyType, ReplacesPolicy, SourcePosition } from './types.js';
+import type {
+  AlreadyReplacedPolicy,
+  CaSettings,
+  CertificateSpec,
+  KeyType,
+  ReplacesPolicy,
+  SourcePosition,
+} from './types.js';
 
-export const KEY_TYPES: readonly KeyType[] = ['ec-p256', 'ec-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'];
+export const KEY_TYPES: readonly KeyType[] = [
+  'ec-p256',
+  'ec-p384',
+  'rsa-2048',
+  'rsa-3072',
+  'rsa-4096',
+];
 const REPLACES_POLICIES: readonly ReplacesPolicy[] = ['auto', 'never'];
 const ALREADY_REPLACED_POLICIES: readonly AlreadyReplacedPolicy[] = ['fallback', 'fail'];
 
 /** Keys that `defaults` and each certificate may both set. */
-export const SETTING_KEYS = ['ca', 'key-type', 'profile', 'ari', 'replaces', 'on-already-replaced', 'dns'] as const;
+export const SETTING_KEYS = [
+  'ca',
+  'key-type',
+  'profile',
+  'ari',
+  'replaces',
+  'on-already-replaced',
+  'dns',
+] as const;
 /** Keys that only a certificate may set. */
 export const CERTIFICATE_ONLY_KEYS = ['name', 'domains'] as const;
 
-/** The settings one level (defaults or a certificate) gives; null unsets an inherited profile. */
+/** Settings that one level (defaults or a certificate) sets. A null profile unsets an inherited one. */
 export interface SettingsLayer {
   ca?: CaSettings;
   keyType?: KeyType;
@@ -29,8 +50,12 @@ export interface SettingsLayer {
   invalid: Set<string>;
 }
 
-/** Reads the setting keys among `entries`; the caller has rejected unknown keys. */
-export function readSettingsLayer(reader: ManifestReader, entries: readonly Entry[], inheritedProvider?: string): SettingsLayer {
+/** Reads the setting keys among `entries`, after the caller has rejected unknown keys. */
+export function readSettingsLayer(
+  reader: ManifestReader,
+  entries: readonly Entry[],
+  inheritedProvider?: string,
+): SettingsLayer {
   const layer: SettingsLayer = { invalid: new Set() };
   for (const entry of entries) {
     const valid = readSetting(reader, entry, layer, inheritedProvider);
@@ -40,7 +65,10 @@ export function readSettingsLayer(reader: ManifestReader, entries: readonly Entr
 }
 
 /** Fields of a certificate that come from the merged settings. */
-export type ResolvedSettings = Pick<CertificateSpec, 'keyType' | 'ca' | 'profile' | 'dns' | 'ari' | 'replaces' | 'onAlreadyReplaced'>;
+export type ResolvedSettings = Pick<
+  CertificateSpec,
+  'keyType' | 'ca' | 'profile' | 'dns' | 'ari' | 'replaces' | 'onAlreadyReplaced'
+>;
 
 /**
  * Merges a certificate's settings over the defaults and applies the built-in defaults.
@@ -55,13 +83,22 @@ export function resolveSettings(
 ): ResolvedSettings | undefined {
   const ca = certificate.ca ?? defaults.ca;
   if (ca === undefined && !defaults.invalid.has('ca') && !certificate.invalid.has('ca')) {
-    reader.report(position, path, `no CA is set: add \`ca: letsencrypt\` (or another preset: ${Object.keys(CA_PRESETS).join(', ')}; or a directory URL) under \`defaults\` or this certificate.`);
+    reader.report(
+      position,
+      path,
+      `no CA is set: add \`ca: letsencrypt\` (or another preset: ${Object.keys(CA_PRESETS).join(', ')}; or a directory URL) under \`defaults\` or this certificate.`,
+    );
   }
 
   const dns = mergeDnsLayers(defaults.dns, certificate.dns);
-  const dnsGivenButInvalid = dns.invalid || defaults.invalid.has('dns') || certificate.invalid.has('dns');
+  const dnsGivenButInvalid =
+    dns.invalid || defaults.invalid.has('dns') || certificate.invalid.has('dns');
   if (dns.provider === undefined && !dnsGivenButInvalid) {
-    reader.report(position, path, `no DNS provider is set: add \`dns: { provider: rfc2136 }\` (or another of ${KNOWN_DNS_PROVIDERS.join(', ')}) under \`defaults\` or this certificate.`);
+    reader.report(
+      position,
+      path,
+      `no DNS provider is set: add \`dns: { provider: rfc2136 }\` (or another of ${KNOWN_DNS_PROVIDERS.join(', ')}) under \`defaults\` or this certificate.`,
+    );
   }
   if (ca === undefined || dns.provider === undefined) return undefined;
 
@@ -78,8 +115,13 @@ export function resolveSettings(
   return resolved;
 }
 
-/** Reads one setting into `layer`; returns false when it recorded a problem. */
-function readSetting(reader: ManifestReader, entry: Entry, layer: SettingsLayer, inheritedProvider?: string): boolean {
+/** Reads one setting into `layer` and returns false when it recorded a problem. */
+function readSetting(
+  reader: ManifestReader,
+  entry: Entry,
+  layer: SettingsLayer,
+  inheritedProvider?: string,
+): boolean {
   const { value, path } = entry;
   switch (entry.key) {
     case 'ca':
@@ -89,7 +131,9 @@ function readSetting(reader: ManifestReader, entry: Entry, layer: SettingsLayer,
       layer.keyType = reader.readChoice(value, path, KEY_TYPES);
       return layer.keyType !== undefined;
     case 'profile':
-      layer.profile = isNull(value) ? null : reader.readString(value, path, 'name a profile the CA offers, such as `shortlived`');
+      layer.profile = isNull(value)
+        ? null
+        : reader.readString(value, path, 'name a profile the CA offers, such as `shortlived`');
       return layer.profile !== undefined;
     case 'ari':
       layer.ari = reader.readBoolean(value, path);
@@ -112,7 +156,11 @@ function readSetting(reader: ManifestReader, entry: Entry, layer: SettingsLayer,
 function readCa(reader: ManifestReader, node: Node, path: string): CaSettings | undefined {
   if (isMap(node)) return readCaMap(reader, node, path);
   if (!isScalar(node) || typeof node.value !== 'string' || node.value === '') {
-    reader.report(node, path, `expected a CA preset (${Object.keys(CA_PRESETS).join(', ')}), a directory URL, or a map with \`directory\`, found ${describe(node)}.`);
+    reader.report(
+      node,
+      path,
+      `expected a CA preset (${Object.keys(CA_PRESETS).join(', ')}), a directory URL, or a map with \`directory\`, found ${describe(node)}.`,
+    );
     return undefined;
   }
 
@@ -122,7 +170,11 @@ function readCa(reader: ManifestReader, node: Node, path: string): CaSettings | 
 
   if (!text.includes('://')) {
     const suggestion = didYouMean(text, Object.keys(CA_PRESETS));
-    reader.report(node, path, `unknown CA preset \`${text}\`.${suggestion} Presets: ${Object.keys(CA_PRESETS).join(', ')}; or give the CA's directory URL.`);
+    reader.report(
+      node,
+      path,
+      `unknown CA preset \`${text}\`.${suggestion} Presets: ${Object.keys(CA_PRESETS).join(', ')}; or give the CA's directory URL.`,
+    );
     return undefined;
   }
   const problem = checkDirectoryUrl(text);
@@ -136,20 +188,29 @@ function readCa(reader: ManifestReader, node: Node, path: string): CaSettings | 
 function readCaMap(reader: ManifestReader, node: Node, path: string): CaSettings | undefined {
   const entries = reader.readMap(node, path, 'the CA settings');
   if (entries === undefined) return undefined;
-  const { known } = reader.rejectUnknownKeys(entries, ['directory', 'external-account-binding'], 'ca');
+  const { known } = reader.rejectUnknownKeys(
+    entries,
+    ['directory', 'external-account-binding'],
+    'ca',
+  );
   if (known.length !== entries.length) return undefined;
 
   const directory = known.find((entry) => entry.key === 'directory');
   const binding = known.find((entry) => entry.key === 'external-account-binding');
   if (directory === undefined) {
-    reader.report(node, path, 'missing `directory`: give the CA\'s directory URL, as in `ca: { directory: https://ca.example/directory }`.');
+    reader.report(
+      node,
+      path,
+      "missing `directory`: give the CA's directory URL, as in `ca: { directory: https://ca.example/directory }`.",
+    );
     return undefined;
   }
 
-  const url = reader.readString(directory.value, directory.path, 'give the CA\'s directory URL');
+  const url = reader.readString(directory.value, directory.path, "give the CA's directory URL");
   const problem = url === undefined ? undefined : checkDirectoryUrl(url);
   if (problem) reader.report(directory.value, directory.path, `${problem}.`);
-  const externalAccountBinding = binding === undefined ? false : reader.readBoolean(binding.value, binding.path);
+  const externalAccountBinding =
+    binding === undefined ? false : reader.readBoolean(binding.value, binding.path);
 
   if (url === undefined || problem || externalAccountBinding === undefined) return undefined;
   return { directoryUrl: url, externalAccountBinding };

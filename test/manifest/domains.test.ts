@@ -12,7 +12,8 @@ function domainsOf(...domains: string[]): string[] {
 
 function errorOf(input: string): string {
   const result = normalizeIdentifier(input);
-  if (!('error' in result)) throw new Error(`expected ${input} to be rejected, got ${result.value}`);
+  if (!('error' in result))
+    throw new Error(`expected ${input} to be rejected, got ${result.value}`);
   return result.error;
 }
 
@@ -26,7 +27,10 @@ describe('domain normalization', () => {
   });
 
   it('lower-cases and drops the trailing dot', () => {
-    expect(domainsOf('WWW.Example.COM.', '*.Example.ORG.')).toEqual(['www.example.com', '*.example.org']);
+    expect(domainsOf('WWW.Example.COM.', '*.Example.ORG.')).toEqual([
+      'www.example.com',
+      '*.example.org',
+    ]);
   });
 
   it('keeps valid A-labels as they are', () => {
@@ -34,7 +38,11 @@ describe('domain normalization', () => {
   });
 
   it('accepts IP addresses in canonical form', () => {
-    expect(domainsOf('192.0.2.1', '2001:DB8:0:0:0:0:0:1', '::1')).toEqual(['192.0.2.1', '2001:db8::1', '::1']);
+    expect(domainsOf('192.0.2.1', '2001:DB8:0:0:0:0:0:1', '::1')).toEqual([
+      '192.0.2.1',
+      '2001:db8::1',
+      '::1',
+    ]);
   });
 
   it('accepts a single-label name and names of maximum length', () => {
@@ -52,25 +60,39 @@ describe('wildcard rules', () => {
   });
 
   it('rejects a second wildcard label', () => {
-    expect(errorOf('*.*.example.com')).toBe('only one wildcard is allowed, and only as the leftmost label (`*.example.com`)');
+    expect(errorOf('*.*.example.com')).toBe(
+      'only one wildcard is allowed, and only as the leftmost label (`*.example.com`)',
+    );
   });
 
   it('rejects a wildcard in an inner label', () => {
-    expect(errorOf('a.*.example.com')).toBe('a wildcard must be the whole leftmost label, as in `*.example.com`');
+    expect(errorOf('a.*.example.com')).toBe(
+      'a wildcard must be the whole leftmost label, as in `*.example.com`',
+    );
   });
 
-  it.each(['*example.com', 'w*.example.com', '*', '*.'])('rejects the partial wildcard %s', (input) => {
-    expect(normalizeIdentifier(input)).toHaveProperty('error');
-  });
+  it.each(['*example.com', 'w*.example.com', '*', '*.'])(
+    'rejects the partial wildcard %s',
+    (input) => {
+      expect(normalizeIdentifier(input)).toHaveProperty('error');
+    },
+  );
 
   it('rejects a wildcard over an IP address', () => {
     expect(errorOf('*.192.0.2.1')).toBe('a wildcard cannot cover an IP address');
   });
 
   it('reports the wildcard fault at the domain', () => {
-    const problem = onlyProblemOf(`${HEADER}  - name: www\n    domains:\n      - example.com\n      - "*.*.example.com"\n`);
+    const problem = onlyProblemOf(
+      `${HEADER}  - name: www\n    domains:\n      - example.com\n      - "*.*.example.com"\n`,
+    );
 
-    expect(problem).toMatchObject({ line: 9, column: 9, path: 'certificates[0].domains[1]', certificate: 'www' });
+    expect(problem).toMatchObject({
+      line: 9,
+      column: 9,
+      path: 'certificates[0].domains[1]',
+      certificate: 'www',
+    });
     expect(problem.message).toBe(
       'invalid domain `*.*.example.com`: only one wildcard is allowed, and only as the leftmost label (`*.example.com`).',
     );
@@ -98,7 +120,9 @@ describe('invalid domains', () => {
   });
 
   it('rejects a label of 64 characters', () => {
-    expect(errorOf(`${'a'.repeat(64)}.example`)).toContain('has 64 characters, more than the maximum of 63');
+    expect(errorOf(`${'a'.repeat(64)}.example`)).toContain(
+      'has 64 characters, more than the maximum of 63',
+    );
   });
 
   it('rejects a name of 254 characters', () => {
@@ -119,17 +143,26 @@ describe('invalid domains', () => {
 
 describe('duplicate domains', () => {
   it('rejects a domain listed twice after normalization', () => {
-    const problem = onlyProblemOf(`${HEADER}  - name: www\n    domains: [example.com, WWW.example.com, Example.com.]\n`);
+    const problem = onlyProblemOf(
+      `${HEADER}  - name: www\n    domains: [example.com, WWW.example.com, Example.com.]\n`,
+    );
 
     expect(problem).toMatchObject({ line: 7, column: 45, path: 'certificates[0].domains[2]' });
-    expect(problem.message).toBe('`example.com` is listed twice in this certificate (first at line 7, column 15): remove one.');
+    expect(problem.message).toBe(
+      '`example.com` is listed twice in this certificate (first at line 7, column 15): remove one.',
+    );
   });
 
   it('names both certificates when they share a domain', () => {
     const text = `${HEADER}  - name: www\n    domains: [example.com]\n  - name: apex\n    domains: [api.example.com, example.com]\n`;
     const problem = onlyProblemOf(text);
 
-    expect(problem).toMatchObject({ line: 9, column: 32, path: 'certificates[1].domains[1]', certificate: 'apex' });
+    expect(problem).toMatchObject({
+      line: 9,
+      column: 32,
+      path: 'certificates[1].domains[1]',
+      certificate: 'apex',
+    });
     expect(problem.message).toBe(
       '`example.com` is in both certificate `www` (line 7) and certificate `apex`: keep it in one of them.',
     );

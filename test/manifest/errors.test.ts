@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { ManifestError, formatProblems, parseManifest, problemsAsAnnotations } from '../../src/manifest/index.js';
+import {
+  ManifestError,
+  formatProblems,
+  parseManifest,
+  problemsAsAnnotations,
+} from '../../src/manifest/index.js';
 import { HEADER, onlyProblemOf, problemsOf, readFixture } from './helpers.js';
 
 // HEADER takes lines 1 to 5, so the first certificate starts on line 6.
@@ -17,7 +22,9 @@ describe('manifest errors', () => {
       { line: 11, column: 11, path: 'certificates[1].name' },
       { line: 14, column: 7, path: 'certificates[1].dns.tsig-secret' },
     ]);
-    expect(problems[0]?.message).toBe('unknown key `kye-type` in defaults. Did you mean `key-type`?');
+    expect(problems[0]?.message).toBe(
+      'unknown key `kye-type` in defaults. Did you mean `key-type`?',
+    );
     expect(problems[1]?.message).toContain('a wildcard must be the whole leftmost label');
     expect(problems[2]?.message).toContain('expected `true` or `false`, found the string `yes`');
     expect(problems[3]?.message).toContain('is used on line 8 and line 11');
@@ -27,7 +34,9 @@ describe('manifest errors', () => {
   it('reports every type error with its path', () => {
     const problems = problemsOf(readFixture('wrong-types.yml'));
 
-    expect(problems.map(({ line, column, path, certificate }) => ({ line, column, path, certificate }))).toEqual([
+    expect(
+      problems.map(({ line, column, path, certificate }) => ({ line, column, path, certificate })),
+    ).toEqual([
       { line: 2, column: 11, path: 'defaults', certificate: undefined },
       { line: 9, column: 14, path: 'certificates[1].domains', certificate: 'api' },
       { line: 13, column: 28, path: 'certificates[2].domains[1]', certificate: 'mail' },
@@ -36,11 +45,15 @@ describe('manifest errors', () => {
       { line: 18, column: 20, path: 'certificates[2].dns.nameservers', certificate: 'mail' },
       { line: 19, column: 13, path: 'certificates[2].dns.port', certificate: 'mail' },
     ]);
-    expect(problems[0]?.message).toContain('expected the default settings (a map of `key: value` lines), found a list');
+    expect(problems[0]?.message).toContain(
+      'expected the default settings (a map of `key: value` lines), found a list',
+    );
     expect(problems[1]?.message).toContain('(a YAML list), found the string `api.example.com`');
     expect(problems[2]?.message).toContain('expected a string, found the number `42`');
     expect(problems[3]?.message).toContain('expected a string, found a list');
-    expect(problems[4]?.message).toContain('expected one of ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096, found the number `256`');
+    expect(problems[4]?.message).toContain(
+      'expected one of ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096, found the number `256`',
+    );
     expect(problems[6]?.message).toContain('must be a string, number or boolean, found a map');
   });
 
@@ -67,7 +80,11 @@ describe('manifest errors', () => {
       title: 'Manifest',
       message: 'defaults.kye-type: unknown key `kye-type` in defaults. Did you mean `key-type`?',
     });
-    expect(annotations[2]).toMatchObject({ startLine: 10, startColumn: 10, title: 'Manifest: certificate www' });
+    expect(annotations[2]).toMatchObject({
+      startLine: 10,
+      startColumn: 10,
+      title: 'Manifest: certificate www',
+    });
   });
 });
 
@@ -105,11 +122,17 @@ describe('YAML syntax errors', () => {
 
 describe('top level', () => {
   it('rejects an empty file', () => {
-    expect(onlyProblemOf('')).toMatchObject({ line: 1, column: 1, message: expect.stringContaining('the manifest is empty') });
+    expect(onlyProblemOf('')).toMatchObject({
+      line: 1,
+      column: 1,
+      message: expect.stringContaining('the manifest is empty'),
+    });
   });
 
   it('rejects a list at the top', () => {
-    expect(onlyProblemOf('- version: 1\n').message).toContain('expected the manifest (a map of `key: value` lines), found a list');
+    expect(onlyProblemOf('- version: 1\n').message).toContain(
+      'expected the manifest (a map of `key: value` lines), found a list',
+    );
   });
 
   it('asks for version 1 when version is missing', () => {
@@ -127,14 +150,18 @@ describe('top level', () => {
   });
 
   it('rejects a quoted version', () => {
-    expect(onlyProblemOf(WWW.replace('version: 1', 'version: "1"')).message).toContain('write the number, `version: 1`');
+    expect(onlyProblemOf(WWW.replace('version: 1', 'version: "1"')).message).toContain(
+      'write the number, `version: 1`',
+    );
   });
 
   it('suggests the closest top-level key', () => {
     const problem = onlyProblemOf(`${WWW}defualts: {}\n`);
 
     expect(problem).toMatchObject({ line: 8, column: 1, path: 'defualts' });
-    expect(problem.message).toBe('unknown key `defualts` in the top level of the manifest. Did you mean `defaults`?');
+    expect(problem.message).toBe(
+      'unknown key `defualts` in the top level of the manifest. Did you mean `defaults`?',
+    );
   });
 
   it('lists the allowed keys when nothing is close', () => {
@@ -160,7 +187,9 @@ describe('top level', () => {
   });
 
   it('rejects YAML merge keys', () => {
-    const problem = onlyProblemOf(`${HEADER}  - <<: { ari: false }\n    name: www\n    domains: [example.com]\n`);
+    const problem = onlyProblemOf(
+      `${HEADER}  - <<: { ari: false }\n    name: www\n    domains: [example.com]\n`,
+    );
 
     expect(problem).toMatchObject({ line: 6, column: 5, path: 'certificates[0].<<' });
     expect(problem.message).toContain('put shared settings under `defaults` instead');
@@ -169,10 +198,14 @@ describe('top level', () => {
 
 describe('defaults', () => {
   it.each(['name', 'domains'])('rejects %s in defaults', (key) => {
-    const problem = onlyProblemOf(WWW.replace('  ca: letsencrypt\n', `  ca: letsencrypt\n  ${key}: x\n`));
+    const problem = onlyProblemOf(
+      WWW.replace('  ca: letsencrypt\n', `  ca: letsencrypt\n  ${key}: x\n`),
+    );
 
     expect(problem).toMatchObject({ line: 4, column: 3, path: `defaults.${key}` });
-    expect(problem.message).toBe(`\`${key}\` cannot have a default: set it under each certificate.`);
+    expect(problem.message).toBe(
+      `\`${key}\` cannot have a default: set it under each certificate.`,
+    );
   });
 
   it('reports an invalid default once, not once per certificate', () => {
@@ -214,41 +247,64 @@ describe('certificates', () => {
   });
 
   it.each(['-www', 'a/b', 'x'.repeat(65), 'www site'])('rejects the name %s', (name) => {
-    expect(onlyProblemOf(WWW.replace('name: www', `name: "${name}"`)).message).toContain('invalid certificate name');
+    expect(onlyProblemOf(WWW.replace('name: www', `name: "${name}"`)).message).toContain(
+      'invalid certificate name',
+    );
   });
 
   it('accepts a name of 64 characters', () => {
     const name = `a${'b'.repeat(63)}`;
 
-    expect(parseManifest(WWW.replace('name: www', `name: ${name}`), 'm.yml').certificates[0]?.name).toBe(name);
+    expect(
+      parseManifest(WWW.replace('name: www', `name: ${name}`), 'm.yml').certificates[0]?.name,
+    ).toBe(name);
   });
 
   it('names both lines of a duplicate name', () => {
     const problem = onlyProblemOf(`${WWW}  - name: www\n    domains: [example.net]\n`);
 
-    expect(problem).toMatchObject({ line: 8, column: 11, path: 'certificates[1].name', certificate: 'www' });
+    expect(problem).toMatchObject({
+      line: 8,
+      column: 11,
+      path: 'certificates[1].name',
+      certificate: 'www',
+    });
     expect(problem.message).toContain('the certificate name `www` is used on line 6 and line 8');
   });
 
   it('suggests the closest certificate key', () => {
     const problem = onlyProblemOf(`${WWW}    keyType: rsa-2048\n`);
 
-    expect(problem).toMatchObject({ line: 8, column: 5, path: 'certificates[0].keyType', certificate: 'www' });
-    expect(problem.message).toBe('unknown key `keyType` in certificate `www`. Did you mean `key-type`?');
+    expect(problem).toMatchObject({
+      line: 8,
+      column: 5,
+      path: 'certificates[0].keyType',
+      certificate: 'www',
+    });
+    expect(problem.message).toBe(
+      'unknown key `keyType` in certificate `www`. Did you mean `key-type`?',
+    );
   });
 
   it('suggests domains for domain without reporting domains missing', () => {
     const problem = onlyProblemOf(`${HEADER}  - name: www\n    domain: example.com\n`);
 
     expect(problem).toMatchObject({ line: 7, column: 5, path: 'certificates[0].domain' });
-    expect(problem.message).toBe('unknown key `domain` in certificate `www`. Did you mean `domains`?');
+    expect(problem.message).toBe(
+      'unknown key `domain` in certificate `www`. Did you mean `domains`?',
+    );
   });
 
   it('requires a CA somewhere', () => {
     const text = `version: 1\ncertificates:\n  - name: www\n    domains: [example.com]\n    dns: { provider: rfc2136 }\n`;
     const problem = onlyProblemOf(text);
 
-    expect(problem).toMatchObject({ line: 3, column: 3, path: 'certificates[0]', certificate: 'www' });
+    expect(problem).toMatchObject({
+      line: 3,
+      column: 3,
+      path: 'certificates[0]',
+      certificate: 'www',
+    });
     expect(problem.message).toContain('no CA is set: add `ca: letsencrypt`');
   });
 
@@ -256,7 +312,12 @@ describe('certificates', () => {
     const text = `version: 1\ndefaults: { ca: letsencrypt, dns: { zone: example.com } }\ncertificates:\n  - name: www\n    domains: [example.com]\n`;
     const problem = onlyProblemOf(text);
 
-    expect(problem).toMatchObject({ line: 4, column: 3, path: 'certificates[0]', certificate: 'www' });
+    expect(problem).toMatchObject({
+      line: 4,
+      column: 3,
+      path: 'certificates[0]',
+      certificate: 'www',
+    });
     expect(problem.message).toContain('no DNS provider is set: add `dns: { provider: rfc2136 }`');
   });
 });
@@ -286,11 +347,17 @@ describe('certificate settings', () => {
   });
 
   it('rejects an empty profile', () => {
-    expect(onlyProblemOf(`${WWW}    profile: ""\n`)).toMatchObject({ line: 8, column: 14, path: 'certificates[0].profile' });
+    expect(onlyProblemOf(`${WWW}    profile: ""\n`)).toMatchObject({
+      line: 8,
+      column: 14,
+      path: 'certificates[0].profile',
+    });
   });
 
   it('rejects an unknown key in the CA map', () => {
-    const problem = onlyProblemOf(`${WWW}    ca: { directory: "https://ca.example/dir", eab: true }\n`);
+    const problem = onlyProblemOf(
+      `${WWW}    ca: { directory: "https://ca.example/dir", eab: true }\n`,
+    );
 
     expect(problem).toMatchObject({ line: 8, column: 48, path: 'certificates[0].ca.eab' });
     expect(problem.message).toContain('Allowed keys: directory, external-account-binding.');
@@ -307,7 +374,9 @@ describe('dns settings', () => {
       line: 8,
       column: 10,
       path: 'certificates[0].dns',
-      message: expect.stringContaining('expected the DNS settings (a map of `key: value` lines), found the string `rfc2136`'),
+      message: expect.stringContaining(
+        'expected the DNS settings (a map of `key: value` lines), found the string `rfc2136`',
+      ),
     });
   });
 
@@ -315,7 +384,9 @@ describe('dns settings', () => {
     const problem = onlyProblemOf(`${WWW}    dns: { provider: cloudfare }\n`);
 
     expect(problem).toMatchObject({ line: 8, column: 22, path: 'certificates[0].dns.provider' });
-    expect(problem.message).toContain('unknown DNS provider `cloudfare`. Did you mean `cloudflare`?');
+    expect(problem.message).toContain(
+      'unknown DNS provider `cloudfare`. Did you mean `cloudflare`?',
+    );
   });
 
   it.each([
@@ -332,7 +403,10 @@ describe('dns settings', () => {
   });
 
   it('keeps the rfc2136 nameserver option apart from nameservers', () => {
-    const [www] = parseManifest(`${WWW}    dns: { nameserver: "127.0.0.1:5353" }\n`, 'm.yml').certificates;
+    const [www] = parseManifest(
+      `${WWW}    dns: { nameserver: "127.0.0.1:5353" }\n`,
+      'm.yml',
+    ).certificates;
 
     expect(www?.dns.options).toEqual({ nameserver: '127.0.0.1:5353' });
     expect(www?.dns.nameservers).toBeUndefined();
@@ -345,18 +419,24 @@ describe('dns settings', () => {
   });
 
   it('rejects an invalid zone and challenge alias', () => {
-    const problems = problemsOf(`${WWW}    dns:\n      zone: "exa mple.com"\n      challenge-alias: -bad.example.net\n`);
+    const problems = problemsOf(
+      `${WWW}    dns:\n      zone: "exa mple.com"\n      challenge-alias: -bad.example.net\n`,
+    );
 
     expect(problems.map(({ line, column, path }) => ({ line, column, path }))).toEqual([
       { line: 9, column: 13, path: 'certificates[0].dns.zone' },
       { line: 10, column: 24, path: 'certificates[0].dns.challenge-alias' },
     ]);
-    expect(problems[0]?.message).toBe('invalid DNS name `exa mple.com`: a name cannot contain white space.');
+    expect(problems[0]?.message).toBe(
+      'invalid DNS name `exa mple.com`: a name cannot contain white space.',
+    );
     expect(problems[1]?.message).toContain('starts or ends with a hyphen');
   });
 
   it('rejects invalid nameservers one by one', () => {
-    const problems = problemsOf(`${WWW}    dns:\n      nameservers: ["ns1.example.com:0", "[example.com]:53", ok.example.com, 53]\n`);
+    const problems = problemsOf(
+      `${WWW}    dns:\n      nameservers: ["ns1.example.com:0", "[example.com]:53", ok.example.com, 53]\n`,
+    );
 
     expect(problems.map(({ column, path }) => ({ column, path }))).toEqual([
       { column: 21, path: 'certificates[0].dns.nameservers[0]' },
@@ -368,7 +448,9 @@ describe('dns settings', () => {
   });
 
   it('rejects an empty nameserver list', () => {
-    expect(onlyProblemOf(`${WWW}    dns: { nameservers: [] }\n`).message).toContain('the nameserver list is empty');
+    expect(onlyProblemOf(`${WWW}    dns: { nameservers: [] }\n`).message).toContain(
+      'the nameserver list is empty',
+    );
   });
 
   it('normalizes zone, alias and nameservers', () => {
@@ -377,7 +459,12 @@ describe('dns settings', () => {
 
     expect(www?.dns.zone).toBe('example.com');
     expect(www?.dns.challengeAlias).toBe('_acme-challenge.alias.example.net');
-    expect(www?.dns.nameservers).toEqual(['ns1.example.com', '[2001:db8::53]:5353', '2001:db8::54', '192.0.2.1:53']);
+    expect(www?.dns.nameservers).toEqual([
+      'ns1.example.com',
+      '[2001:db8::53]:5353',
+      '2001:db8::54',
+      '192.0.2.1:53',
+    ]);
   });
 });
 
@@ -389,7 +476,12 @@ describe('credentials in the manifest', () => {
   ])('rejects %s under rfc2136', (key, variable) => {
     const problem = onlyProblemOf(`${WWW}    dns: { ${key}: c2VjcmV0 }\n`);
 
-    expect(problem).toMatchObject({ line: 8, column: 12, path: `certificates[0].dns.${key}`, certificate: 'www' });
+    expect(problem).toMatchObject({
+      line: 8,
+      column: 12,
+      path: `certificates[0].dns.${key}`,
+      certificate: 'www',
+    });
     expect(problem.message).toBe(
       `\`${key}\` looks like a credential, and credentials never live in the manifest: remove it and set the environment variable ${variable} (or ${variable}_FILE) instead.`,
     );
@@ -398,13 +490,17 @@ describe('credentials in the manifest', () => {
   it('names the cloudflare token variable', () => {
     const text = `${WWW}    dns: { provider: cloudflare, api-token: abc }\n`;
 
-    expect(onlyProblemOf(text).message).toContain('set the environment variable CLOUDFLARE_DNS_API_TOKEN');
+    expect(onlyProblemOf(text).message).toContain(
+      'set the environment variable CLOUDFLARE_DNS_API_TOKEN',
+    );
   });
 
   it('points other providers to their prefix', () => {
     const text = `${WWW}    dns: { provider: route53, secret-access-key: abc }\n`;
 
-    expect(onlyProblemOf(text).message).toContain('the `route53` provider reads for it (its name starts with ROUTE53_)');
+    expect(onlyProblemOf(text).message).toContain(
+      'the `route53` provider reads for it (its name starts with ROUTE53_)',
+    );
   });
 
   it('rejects a credential in defaults', () => {
@@ -415,11 +511,14 @@ describe('credentials in the manifest', () => {
     expect(problem.certificate).toBeUndefined();
   });
 
-  it.each(['tsig-key-name', 'access-key-id', 'api-key-id', 'tsig-algorithm'])('accepts the identifier option %s', (key) => {
-    const [www] = parseManifest(`${WWW}    dns: { ${key}: value }\n`, 'm.yml').certificates;
+  it.each(['tsig-key-name', 'access-key-id', 'api-key-id', 'tsig-algorithm'])(
+    'accepts the identifier option %s',
+    (key) => {
+      const [www] = parseManifest(`${WWW}    dns: { ${key}: value }\n`, 'm.yml').certificates;
 
-    expect(www?.dns.options[key]).toBe('value');
-  });
+      expect(www?.dns.options[key]).toBe('value');
+    },
+  );
 });
 
 function catchManifestError(text: string, file: string): ManifestError {

@@ -19,7 +19,11 @@ describe('parseManifest', () => {
 
     expect(manifest.file).toBe('valid-three.yml');
     expect(manifest.version).toBe(1);
-    expect(manifest.certificates.map((certificate) => certificate.name)).toEqual(['www', 'api', 'shop.v2']);
+    expect(manifest.certificates.map((certificate) => certificate.name)).toEqual([
+      'www',
+      'api',
+      'shop.v2',
+    ]);
 
     const [www, api, shop] = manifest.certificates;
     expect(www).toEqual({
@@ -40,7 +44,10 @@ describe('parseManifest', () => {
     expect(api?.keyType).toBe('rsa-2048');
     expect(api?.domains).toEqual(['api.example.com']);
     expect(api?.position).toEqual({ line: 10, column: 3 });
-    expect(shop?.ca).toEqual({ directoryUrl: 'https://127.0.0.1:14000/dir', externalAccountBinding: false });
+    expect(shop?.ca).toEqual({
+      directoryUrl: 'https://127.0.0.1:14000/dir',
+      externalAccountBinding: false,
+    });
     expect(shop?.dns).toEqual({
       provider: 'cloudflare',
       zone: 'example.org',
@@ -49,7 +56,10 @@ describe('parseManifest', () => {
   });
 
   it('inherits defaults and merges dns key by key', () => {
-    const [plain, custom] = parseManifest(readFixture('inheritance.yml'), 'inheritance.yml').certificates;
+    const [plain, custom] = parseManifest(
+      readFixture('inheritance.yml'),
+      'inheritance.yml',
+    ).certificates;
 
     expect(plain).toMatchObject({
       keyType: 'ec-p384',
@@ -57,7 +67,11 @@ describe('parseManifest', () => {
       ari: false,
       replaces: 'never',
       onAlreadyReplaced: 'fail',
-      ca: { preset: 'zerossl', directoryUrl: 'https://acme.zerossl.com/v2/DV90', externalAccountBinding: true },
+      ca: {
+        preset: 'zerossl',
+        directoryUrl: 'https://acme.zerossl.com/v2/DV90',
+        externalAccountBinding: true,
+      },
     });
     expect(plain?.dns).toEqual({
       provider: 'rfc2136',
@@ -86,7 +100,9 @@ describe('parseManifest', () => {
 
   it('positions a certificate at its list item', () => {
     const text = `${HEADER}  - name: www\n    domains: [example.com]\n  -   name: api\n      domains: [api.example.com]\n  - { name: mail, domains: [mail.example.com] }\n`;
-    const positions = parseManifest(text, 'm.yml').certificates.map((certificate) => certificate.position);
+    const positions = parseManifest(text, 'm.yml').certificates.map(
+      (certificate) => certificate.position,
+    );
 
     expect(positions).toEqual([
       { line: 6, column: 3 },
@@ -97,7 +113,9 @@ describe('parseManifest', () => {
 
   it('positions a certificate in a flow list at its map', () => {
     const text = `${HEADER.replace('certificates:\n', '')}certificates: [{ name: www, domains: [example.com] }, { name: api, domains: [api.example.com] }]\n`;
-    const positions = parseManifest(text, 'm.yml').certificates.map((certificate) => certificate.position);
+    const positions = parseManifest(text, 'm.yml').certificates.map(
+      (certificate) => certificate.position,
+    );
 
     expect(positions).toEqual([
       { line: 5, column: 16 },
@@ -120,7 +138,10 @@ certificates:
       directoryUrl: 'https://dv.acme-v02.api.pki.goog/directory',
       externalAccountBinding: true,
     });
-    expect(www?.dns).toEqual({ provider: 'route53', options: { 'hosted-zone-id': 'Z123', 'private-zone': 'false' } });
+    expect(www?.dns).toEqual({
+      provider: 'route53',
+      options: { 'hosted-zone-id': 'Z123', 'private-zone': 'false' },
+    });
   });
 
   it('resolves YAML anchors and aliases', () => {
@@ -146,7 +167,10 @@ certificates:
   });
 
   it('accepts a byte order mark', () => {
-    const manifest = parseManifest(`\uFEFF${HEADER}  - name: www\n    domains: [example.com]\n`, 'm.yml');
+    const manifest = parseManifest(
+      `\uFEFF${HEADER}  - name: www\n    domains: [example.com]\n`,
+      'm.yml',
+    );
 
     expect(manifest.certificates).toHaveLength(1);
   });
@@ -155,16 +179,31 @@ certificates:
 describe('CA presets', () => {
   it('lists every preset with its directory URL', () => {
     expect(CA_PRESETS).toEqual({
-      letsencrypt: { directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory', externalAccountBinding: false },
+      letsencrypt: {
+        directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory',
+        externalAccountBinding: false,
+      },
       'letsencrypt-staging': {
         directoryUrl: 'https://acme-staging-v02.api.letsencrypt.org/directory',
         externalAccountBinding: false,
       },
       zerossl: { directoryUrl: 'https://acme.zerossl.com/v2/DV90', externalAccountBinding: true },
-      google: { directoryUrl: 'https://dv.acme-v02.api.pki.goog/directory', externalAccountBinding: true },
-      'google-staging': { directoryUrl: 'https://dv.acme-v02.test-api.pki.goog/directory', externalAccountBinding: true },
-      buypass: { directoryUrl: 'https://api.buypass.com/acme/directory', externalAccountBinding: false },
-      'buypass-staging': { directoryUrl: 'https://api.test4.buypass.no/acme/directory', externalAccountBinding: false },
+      google: {
+        directoryUrl: 'https://dv.acme-v02.api.pki.goog/directory',
+        externalAccountBinding: true,
+      },
+      'google-staging': {
+        directoryUrl: 'https://dv.acme-v02.test-api.pki.goog/directory',
+        externalAccountBinding: true,
+      },
+      buypass: {
+        directoryUrl: 'https://api.buypass.com/acme/directory',
+        externalAccountBinding: false,
+      },
+      'buypass-staging': {
+        directoryUrl: 'https://api.test4.buypass.no/acme/directory',
+        externalAccountBinding: false,
+      },
     });
   });
 
@@ -188,27 +227,44 @@ describe('CA presets', () => {
   });
 
   it('rejects plain http away from loopback', () => {
-    const problem = onlyProblemOf(`${HEADER}  - name: www\n    domains: [example.com]\n    ca: http://ca.example.net/directory\n`);
+    const problem = onlyProblemOf(
+      `${HEADER}  - name: www\n    domains: [example.com]\n    ca: http://ca.example.net/directory\n`,
+    );
 
-    expect(problem).toMatchObject({ line: 8, column: 9, path: 'certificates[0].ca', certificate: 'www' });
-    expect(problem.message).toContain('uses http, which is allowed only for 127.0.0.1, localhost and ::1: use https');
+    expect(problem).toMatchObject({
+      line: 8,
+      column: 9,
+      path: 'certificates[0].ca',
+      certificate: 'www',
+    });
+    expect(problem.message).toContain(
+      'uses http, which is allowed only for 127.0.0.1, localhost and ::1: use https',
+    );
   });
 
   it('rejects a directory URL of another scheme', () => {
-    const problem = onlyProblemOf(`${HEADER}  - name: www\n    domains: [example.com]\n    ca: ftp://ca.example.net/directory\n`);
+    const problem = onlyProblemOf(
+      `${HEADER}  - name: www\n    domains: [example.com]\n    ca: ftp://ca.example.net/directory\n`,
+    );
 
     expect(problem.message).toContain('must use https');
   });
 
   it('suggests the closest preset for a misspelt one', () => {
-    const problem = onlyProblemOf(`${HEADER}  - name: www\n    domains: [example.com]\n    ca: letsencrypt-stagin\n`);
+    const problem = onlyProblemOf(
+      `${HEADER}  - name: www\n    domains: [example.com]\n    ca: letsencrypt-stagin\n`,
+    );
 
     expect(problem).toMatchObject({ line: 8, column: 9 });
-    expect(problem.message).toContain('unknown CA preset `letsencrypt-stagin`. Did you mean `letsencrypt-staging`?');
+    expect(problem.message).toContain(
+      'unknown CA preset `letsencrypt-stagin`. Did you mean `letsencrypt-staging`?',
+    );
   });
 
   it('requires directory in the map form', () => {
-    const problem = onlyProblemOf(`${HEADER}  - name: www\n    domains: [example.com]\n    ca: { external-account-binding: true }\n`);
+    const problem = onlyProblemOf(
+      `${HEADER}  - name: www\n    domains: [example.com]\n    ca: { external-account-binding: true }\n`,
+    );
 
     expect(problem).toMatchObject({ line: 8, column: 9, path: 'certificates[0].ca' });
     expect(problem.message).toContain('missing `directory`');
