@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { parseDuration } from '../duration.js';
+
 export type Mode = 'renew' | 'plan' | 'check';
 export type Language = 'en' | 'zh-CN';
 export type StateBackend = 'github' | 'git';
@@ -102,7 +104,7 @@ export function readSettings(
     token,
     apiUrl: env.GITHUB_API_URL?.trim() || undefined,
     outputDirectory: input('output-directory') || join(env.RUNNER_TEMP || tmpdir(), 'acme-lineage'),
-    runIntervalMs: check(() => parseDuration('run-interval', input('run-interval') || '6h'), 0),
+    runIntervalMs: check(() => parseInterval('run-interval', input('run-interval') || '6h'), 0),
     language: check(() => parseLanguage(input('language')), 'en'),
     dryRun: check(() => parseBoolean('dry-run', input('dry-run')), false),
     concurrency: check(() => parseConcurrency(input('concurrency')), 1),
@@ -261,25 +263,19 @@ const DURATION_UNITS_MS: Record<string, number> = {
   d: 86_400_000,
 };
 
-/** Parses durations such as `90m`, `6h`, `1d` or `1h30m` into milliseconds. */
-export function parseDuration(inputName: string, value: string): number {
-  const text = value.trim().toLowerCase();
-  if (!/^(\d+[smhd])+$/.test(text)) {
+function parseInterval(inputName: string, value: string): number {
+  const milliseconds = parseDuration(value.toLowerCase());
+  if (milliseconds === undefined) {
     throw new SettingsError(
       `Invalid ${inputName} '${value}'. Expected a duration such as 90m, 6h, 1d or 1h30m (units s, m, h, d).`,
     );
   }
-
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)([smhd])/g)) {
-    total += Number(amount) * (DURATION_UNITS_MS[unit as string] as number);
-  }
-  if (total <= 0) {
+  if (milliseconds <= 0) {
     throw new SettingsError(
       `Invalid ${inputName} '${value}'. Expected a duration greater than zero.`,
     );
   }
-  return total;
+  return milliseconds;
 }
 
 /** Formats milliseconds with the largest units that divide it, such as `1h30m`. */

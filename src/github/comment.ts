@@ -134,9 +134,9 @@ async function withAdvice<T>(
 }
 
 /**
- * Converts a GitHub failure into an error that names the missing permission. On a pull request from
- * a fork, GITHUB_TOKEN is read-only whatever the workflow grants, so that case gets
- * its own hint.
+ * Converts a GitHub failure into an error that names the missing permission. On a
+ * pull request from a fork, GITHUB_TOKEN is read-only whatever the workflow grants,
+ * so that case gets its own hint.
  */
 function adviceFor(error: unknown, pullRequest: string, action: string): Error {
   const [repository = pullRequest, number = ''] = pullRequest.split('#');

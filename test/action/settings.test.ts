@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import {
   describeSettings,
   formatDuration,
-  parseDuration,
   readSettings,
   SettingsError,
 } from '../../src/action/settings.js';
@@ -238,15 +237,18 @@ describe('describeSettings', () => {
   });
 });
 
-describe('parseDuration', () => {
+describe('run-interval', () => {
   it.each([
     ['90m', 5_400_000],
     ['6h', 21_600_000],
     ['1d', 86_400_000],
     ['1h30m', 5_400_000],
     ['45s', 45_000],
+    ['6H', 21_600_000],
   ])('parses %s', (text, milliseconds) => {
-    expect(parseDuration('run-interval', text)).toBe(milliseconds);
+    expect(readSettings(inputs({ 'run-interval': text }), ACTIONS_ENV).runIntervalMs).toBe(
+      milliseconds,
+    );
   });
 
   it('formats back to the compact form', () => {
