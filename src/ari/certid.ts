@@ -15,7 +15,7 @@ import {
   type DerElement,
 } from './der.js';
 
-/** What ARI and the lineage need to know about one certificate. */
+/** Identity of one certificate, as ARI and the lineage use it. */
 export interface CertificateIdentity {
   /** Lower-case hex of the serial's DER INTEGER content, 0x00 sign byte included. */
   serialHex: string;
@@ -83,7 +83,7 @@ export function encodeCertId(authorityKeyId: Uint8Array, serialBytes: Uint8Array
   return `${Buffer.from(authorityKeyId).toString('base64url')}.${Buffer.from(serialBytes).toString('base64url')}`;
 }
 
-/** Decodes a certID; throws a {@link CertIdError} naming the value when it is malformed. */
+/** Decodes a certID. Throws a {@link CertIdError} naming the value when it is malformed. */
 export function parseCertId(certId: string): ParsedCertId {
   const halves = certId.split('.');
   const [akiPart, serialPart] = halves;
@@ -160,8 +160,8 @@ function readIdentity(der: Uint8Array): CertificateIdentity {
   };
 }
 
-function requireField(field: DerElement | undefined, tag: number, what: string): DerElement {
-  if (!field || field.tag !== tag) throw new DerError(`TBSCertificate lacks ${what}`);
+function requireField(field: DerElement | undefined, tag: number, fieldName: string): DerElement {
+  if (!field || field.tag !== tag) throw new DerError(`TBSCertificate lacks ${fieldName}`);
   return field;
 }
 

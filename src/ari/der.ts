@@ -1,9 +1,9 @@
 /**
  * Minimal DER reader for the few certificate fields ARI needs. It reads tag, length
- * and content offsets only; it does not decode types it is not asked about.
+ * and content offsets only, and decodes no type that its caller does not request.
  */
 
-/** One tag-length-value element; offsets index the buffer it was read from. */
+/** One tag-length-value element. Its offsets index the buffer it was read from. */
 export interface DerElement {
   tag: number;
   /** Offset of the first content byte. */
@@ -75,18 +75,18 @@ export function readChildren(der: Uint8Array, parent: DerElement): DerElement[] 
   return children;
 }
 
-/** Reads the element at `offset` and checks its tag. `what` names it in the error. */
+/** Reads the element at `offset` and checks its tag. `description` names it in the error. */
 export function expectElement(
   der: Uint8Array,
   offset: number,
   tag: number,
-  what: string,
+  description: string,
   limit = der.length,
 ): DerElement {
   const element = readElement(der, offset, limit);
   if (element.tag !== tag) {
     throw new DerError(
-      `expected ${what} (tag 0x${hex(tag)}) at byte ${offset}, found tag 0x${hex(element.tag)}`,
+      `expected ${description} (tag 0x${hex(tag)}) at byte ${offset}, found tag 0x${hex(element.tag)}`,
     );
   }
   return element;
@@ -100,23 +100,26 @@ export function contentOf(der: Uint8Array, element: DerElement): Uint8Array {
 /** Decodes a UTCTime or GeneralizedTime in the forms RFC 5280 section 4.1.2.5 allows. */
 export function readTime(der: Uint8Array, element: DerElement): Date {
   const text = Buffer.from(contentOf(der, element)).toString('latin1');
-  let match: RegExpMatchArray | null;
-  let year: number;
+  let pattern: RegExp;
   if (element.tag === TAG_UTC_TIME) {
-    match = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-    // RFC 5280: two-digit years 50..99 are 19xx, 00..49 are 20xx.
-    year = match ? Number(match[1]) + (Number(match[1]) >= 50 ? 1900 : 2000) : 0;
+    pattern = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
   } else if (element.tag === TAG_GENERALIZED_TIME) {
-    match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-    year = match ? Number(match[1]) : 0;
+    pattern = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
   } else {
     throw new DerError(`expected a UTCTime or GeneralizedTime, found tag 0x${hex(element.tag)}`);
   }
+
+  const match = pattern.exec(text);
   if (!match) {
     throw new DerError(`invalid time "${text}"`);
   }
-  const [month, day, hours, minutes, seconds] = match.slice(2).map(Number) as number[];
-  return new Date(Date.UTC(year, (month as number) - 1, day, hours, minutes, seconds));
+  const [year, month, day, hours, minutes, seconds] = match.slice(1).map(Number) as number[];
+  let fullYear = year as number;
+  if (element.tag === TAG_UTC_TIME) {
+    // RFC 5280: two-digit years 50..99 are 19xx, 00..49 are 20xx.
+    fullYear += fullYear >= 50 ? 1900 : 2000;
+  }
+  return new Date(Date.UTC(fullYear, (month as number) - 1, day, hours, minutes, seconds));
 }
 
 function hex(byte: number): string {

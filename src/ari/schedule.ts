@@ -1,23 +1,23 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, type RenewalWindow } from './renewal-info.js';
 
-/** Why a certificate is or is not due. */
+/** Reason a certificate is or is not due. */
 export type RenewalReason =
   'ari-window' | 'ari-window-past' | 'lifetime' | 'expiring' | 'expired' | 'not-due';
 
-/** Everything {@link decideRenewal} reads. Times are absolute; nothing is read from the clock. */
+/** Everything {@link decideRenewal} reads. Times are absolute, and nothing is read from the clock. */
 export interface RenewalDecisionInput {
   now: Date;
   notBefore: Date;
   notAfter: Date;
-  /** The latest valid renewalInfo answer. Omit it when ARI is unavailable, disabled or failing. */
+  /** The latest valid renewalInfo response. Omit it when ARI is unavailable, disabled or failing. */
   ari?: { window: RenewalWindow; retryAfter?: Date };
   /** Renewal time chosen by an earlier run, kept while the window stays the same. */
   storedChosenTime?: Date;
-  /** Window that `storedChosenTime` was chosen in; a different window means choosing again. */
+  /** Window in which `storedChosenTime` was chosen. A different window means choosing again. */
   storedWindow?: RenewalWindow;
-  /** Why ARI is not used, for the explanation (for example "the certificate has no AKI"). */
+  /** Reason ARI is not used, shown in the explanation (for example "the certificate has no AKI"). */
   withoutAriReason?: string;
-  /** Time until the next scheduled run; a renewal that would fall before it happens now. */
+  /** Time until the next scheduled run. A renewal that would fall before it happens now. */
   intervalToNextRunMs: number;
   /** Uniform random number in [0, 1), injected so tests are deterministic. */
   random: () => number;
@@ -29,7 +29,7 @@ export interface RenewalDecision {
   reason: RenewalReason;
   /** Moment the renewal is planned for. When due, it is at or before the next run. */
   renewAt: Date;
-  /** Random moment in the ARI window to store for the next run; absent without ARI. */
+  /** Random moment in the ARI window, to store for the next run. Absent without ARI. */
   chosenRenewalTime?: Date;
   /** One log line, for example "not due: window ..., renewal chosen at ..., next check after ...". */
   explanation: string;
@@ -38,7 +38,7 @@ export interface RenewalDecision {
 /**
  * Decides whether a certificate must be renewed on this run. It reads, in order:
  * expiry, the ARI-chosen time, the emergency threshold, and the lifetime rule when there
- * is no ARI answer. ARI is never the only reason: a certificate close to expiry is
+ * is no ARI response. ARI is never the only reason: a certificate close to expiry is
  * renewed even when the CA's window lies later.
  */
 export function decideRenewal(input: RenewalDecisionInput): RenewalDecision {
@@ -66,9 +66,10 @@ export const EMERGENCY_MIN_REMAINING_MS = DAY_MS;
 export const SHORT_LIFETIME_MS = 10 * DAY_MS;
 
 /**
- * Remaining time below which the certificate is renewed whatever ARI says: a tenth of
- * the lifetime, but at least a day. For lifetimes under 4 days the day becomes a quarter
- * of the lifetime, so the emergency stays later than the lifetime rule's half.
+ * Remaining time below which the certificate is renewed even when the ARI window lies
+ * later. It is a tenth of the lifetime, but at least a day. For lifetimes under 4 days the
+ * day becomes a quarter of the lifetime, so the emergency still comes after the point
+ * where the lifetime rule renews (half the lifetime left).
  */
 export function emergencyRemainingMs(lifetimeMs: number): number {
   const floor = Math.min(EMERGENCY_MIN_REMAINING_MS, lifetimeMs / 4);
@@ -97,10 +98,7 @@ function decideWithAri(input: RenewalDecisionInput, window: RenewalWindow): Rene
   const chosen = chooseRenewalTime(input, window);
   const nextRun = nextRunTime(input);
   if (chosen.time.getTime() <= now.getTime() || chosen.time.getTime() < nextRun.getTime()) {
-    const when =
-      chosen.time.getTime() <= now.getTime()
-        ? 'has passed'
-        : `is before the next run at ${formatTime(nextRun)}`;
+    const when = describeDueTime(chosen.time, now, nextRun);
     const explanation = `due (ari-window): ${windowText}, renewal chosen at ${formatTime(chosen.time)}${chosen.note}, which ${when}`;
     return {
       ...decision(true, 'ari-window', chosen.time, explanation),
@@ -120,7 +118,7 @@ function decideWithAri(input: RenewalDecisionInput, window: RenewalWindow): Rene
 }
 
 /**
- * Keeps the stored moment while it lies in an unchanged window; otherwise picks a
+ * Keeps the stored moment while it lies in an unchanged window. Otherwise it picks a
  * uniformly random moment in the window (RFC 9773 section 4.2). A window that opened
  * before this choice means the CA moved it into the present, so the moment is now.
  */
@@ -134,23 +132,25 @@ function chooseRenewalTime(
 
   const sameWindow =
     !storedWindow || (storedWindow.start.getTime() === start && storedWindow.end.getTime() === end);
-  if (
-    storedChosenTime &&
-    sameWindow &&
+  const storedInside =
+    storedChosenTime !== undefined &&
     storedChosenTime.getTime() >= start &&
-    storedChosenTime.getTime() <= end
-  ) {
+    storedChosenTime.getTime() <= end;
+  if (storedChosenTime && sameWindow && storedInside) {
     return { time: storedChosenTime, note: '' };
   }
 
-  const replaced = storedChosenTime
-    ? ` (replacing ${formatTime(storedChosenTime)}, outside the current window)`
-    : '';
-  if (start <= now.getTime()) {
-    return { time: now, note: `${replaced} because the window was already open` };
+  const notes: string[] = [];
+  if (start <= now.getTime()) notes.push('the window was already open');
+  if (storedChosenTime) {
+    const replacedReason = storedInside ? 'chosen in an earlier window' : 'outside this window';
+    notes.push(`replacing ${formatTime(storedChosenTime)}, ${replacedReason}`);
   }
+  const note = notes.length > 0 ? ` (${notes.join(', ')})` : '';
+
+  if (start <= now.getTime()) return { time: now, note };
   const offset = Math.floor(clampUnit(input.random()) * (end - start));
-  return { time: new Date(start + offset), note: replaced };
+  return { time: new Date(start + offset), note };
 }
 
 /** Renews now when the certificate expires before the next run or is inside the emergency threshold. */
@@ -187,10 +187,7 @@ function lifetimeDecision(input: RenewalDecisionInput): RenewalDecision {
     : '';
 
   if (renewAt.getTime() <= now.getTime() || renewAt.getTime() < nextRun.getTime()) {
-    const when =
-      renewAt.getTime() <= now.getTime()
-        ? 'has passed'
-        : `is before the next run at ${formatTime(nextRun)}`;
+    const when = describeDueTime(renewAt, now, nextRun);
     return decision(
       true,
       'lifetime',
@@ -210,7 +207,7 @@ function checkInput(input: RenewalDecisionInput): void {
   }
   if (input.notAfter.getTime() <= input.notBefore.getTime()) {
     throw new RangeError(
-      `decideRenewal: notAfter ${input.notAfter.toISOString()} is not after notBefore ${input.notBefore.toISOString()}; the certificate's validity is wrong.`,
+      `decideRenewal: notAfter ${input.notAfter.toISOString()} is not after notBefore ${input.notBefore.toISOString()}. Check the certificate's validity dates.`,
     );
   }
   if (!Number.isFinite(input.intervalToNextRunMs) || input.intervalToNextRunMs < 0) {
@@ -221,7 +218,7 @@ function checkInput(input: RenewalDecisionInput): void {
   const window = input.ari?.window;
   if (window && !(window.end.getTime() > window.start.getTime())) {
     throw new RangeError(
-      `decideRenewal: ARI window end ${window.end.toISOString()} is not after start ${window.start.toISOString()}; pass no ari for an invalid window.`,
+      `decideRenewal: ARI window end ${window.end.toISOString()} is not after start ${window.start.toISOString()}. Pass no ari for an invalid window.`,
     );
   }
 }
@@ -233,6 +230,12 @@ function decision(
   explanation: string,
 ): RenewalDecision {
   return { due, reason, renewAt, explanation };
+}
+
+function describeDueTime(time: Date, now: Date, nextRun: Date): string {
+  if (time.getTime() === now.getTime()) return 'is now';
+  if (time.getTime() < now.getTime()) return 'has passed';
+  return `is before the next run at ${formatTime(nextRun)}`;
 }
 
 function nextRunTime(input: RenewalDecisionInput): Date {

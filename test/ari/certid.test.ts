@@ -17,7 +17,10 @@ const RFC_CERT_ID = 'aYhba4dGQEHhs3uEe6CuLN4ByNQ.AIdlQyE';
 
 describe('certID encoding', () => {
   it('matches the RFC 9773 example', () => {
-    const certId = encodeCertId(Buffer.from(RFC_AKI_HEX, 'hex'), Buffer.from(RFC_SERIAL_HEX, 'hex'));
+    const certId = encodeCertId(
+      Buffer.from(RFC_AKI_HEX, 'hex'),
+      Buffer.from(RFC_SERIAL_HEX, 'hex'),
+    );
 
     expect(certId).toBe(RFC_CERT_ID);
   });
@@ -45,7 +48,10 @@ describe('certID encoding', () => {
 
 describe('certificateIdentity', () => {
   it('reads the RFC example serial and AKI from a certificate', async () => {
-    const { pem } = await makeCertificate({ serialHex: '87654321', authorityKeyIdHex: RFC_AKI_HEX });
+    const { pem } = await makeCertificate({
+      serialHex: '87654321',
+      authorityKeyIdHex: RFC_AKI_HEX,
+    });
 
     const identity = certificateIdentity(pem);
 

@@ -6,9 +6,9 @@ const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
 /** Options of a throw-away self-signed test certificate. */
 export interface TestCertificateOptions {
-  /** Serial as hex without sign byte; the generator adds 0x00 when the top bit is set. */
+  /** Serial as hex without sign byte. The generator adds 0x00 when the top bit is set. */
   serialHex: string;
-  /** keyIdentifier of the Authority Key Identifier extension; no extension when absent. */
+  /** keyIdentifier of the Authority Key Identifier extension. Without it the certificate has no AKI. */
   authorityKeyIdHex?: string;
   dnsNames?: string[];
   ipAddresses?: string[];
