@@ -67,13 +67,20 @@ export function readDnsLayer(
   return layer;
 }
 
-/** Merges a certificate's `dns` over the defaults key by key, options included. */
+/**
+ * Merges a certificate's `dns` over the defaults key by key. Provider options are
+ * inherited only when the certificate keeps the default provider, because an option
+ * means something to one provider only.
+ */
 export function mergeDnsLayers(
   defaults: DnsLayer | undefined,
   certificate: DnsLayer | undefined,
 ): DnsLayer {
+  const switchesProvider =
+    certificate?.provider !== undefined && certificate.provider !== defaults?.provider;
+  const inheritedOptions = switchesProvider ? {} : defaults?.options;
   const merged: DnsLayer = {
-    options: { ...defaults?.options, ...certificate?.options },
+    options: { ...inheritedOptions, ...certificate?.options },
     invalid: Boolean(defaults?.invalid || certificate?.invalid),
   };
   const provider = certificate?.provider ?? defaults?.provider;

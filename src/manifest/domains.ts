@@ -16,6 +16,8 @@ interface NameRules {
 /**
  * Normalizes one certificate identifier: a DNS name (lower case, A-labels, no trailing
  * dot), a wildcard `*.<name>`, or an IP address in canonical form.
+ * NOTE: IP addresses pass here, but RFC 8738 section 4 validates IP identifiers only by
+ * http-01 and tls-alpn-01, so no CA issues them through DNS-01.
  */
 export function normalizeIdentifier(input: string): Normalized {
   const blank = rejectBlank(input);
@@ -96,7 +98,10 @@ function rejectBlank(input: string): Normalized | undefined {
   return undefined;
 }
 
-/** Returns IPv4 as is and IPv6 in the compressed lower-case form of RFC 5952, or undefined for anything else. */
+/**
+ * Returns IPv4 as is and IPv6 in the compressed lower-case form of RFC 5952, an error
+ * for an IPv6 zone index, and undefined for anything that is not an IP address.
+ */
 function normalizeIpAddress(input: string): Normalized | undefined {
   const version = isIP(input);
   if (version === 4) return { value: input };
@@ -105,7 +110,7 @@ function normalizeIpAddress(input: string): Normalized | undefined {
   if (input.includes('%')) return { error: 'an IPv6 address cannot carry a zone index (`%...`)' };
   // The WHATWG URL serializer compresses the longest run of zero groups and lower-cases,
   // which is the canonical text form of RFC 5952 section 4.
-  // NOTE: IPv4-mapped addresses come out in hex (`::ffff:102:304`), not the dotted form RFC 5952 section 5 recommends.
+  // NOTE: IPv4-mapped addresses come out in hex (`::ffff:102:304`), not in dotted form.
   const hostname = new URL(`http://[${input}]/`).hostname;
   return { value: hostname.slice(1, -1) };
 }

@@ -190,7 +190,7 @@ function readCertificate(
     certificateReader.report(
       position,
       path,
-      'missing `name`: give the certificate a name such as `www`; it names the lineage file and the output directory.',
+      'missing `name`: give the certificate a name such as `www`, which names its lineage file and output directory.',
     );
   }
   const domainsEntry = find(known, 'domains');
@@ -215,7 +215,7 @@ function readCertificate(
 
   if (draft.name !== undefined && domainsValid && settings) {
     draft.spec = {
-      name: draft.name!,
+      name: draft.name,
       domains: draft.domains.map((domain) => domain.value),
       ...settings,
       position,

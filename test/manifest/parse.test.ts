@@ -48,11 +48,7 @@ describe('parseManifest', () => {
       directoryUrl: 'https://127.0.0.1:14000/dir',
       externalAccountBinding: false,
     });
-    expect(shop?.dns).toEqual({
-      provider: 'cloudflare',
-      zone: 'example.org',
-      options: { nameserver: '127.0.0.1:5353' },
-    });
+    expect(shop?.dns).toEqual({ provider: 'cloudflare', zone: 'example.org', options: {} });
   });
 
   it('inherits defaults and merges dns key by key', () => {
@@ -121,6 +117,29 @@ describe('parseManifest', () => {
       { line: 5, column: 16 },
       { line: 5, column: 55 },
     ]);
+  });
+
+  it('keeps default options only for the default provider', () => {
+    const text = `version: 1
+defaults:
+  ca: letsencrypt
+  dns: { provider: rfc2136, zone: example.com, nameserver: 127.0.0.1, ttl: 60 }
+certificates:
+  - name: same
+    domains: [example.com]
+    dns: { provider: rfc2136, ttl: 120 }
+  - name: other
+    domains: [www.example.com]
+    dns: { provider: cloudflare }
+`;
+    const [same, other] = parseManifest(text, 'm.yml').certificates;
+
+    expect(same?.dns).toEqual({
+      provider: 'rfc2136',
+      zone: 'example.com',
+      options: { nameserver: '127.0.0.1', ttl: '120' },
+    });
+    expect(other?.dns).toEqual({ provider: 'cloudflare', zone: 'example.com', options: {} });
   });
 
   it('lets a certificate give its own CA and DNS provider without defaults', () => {
