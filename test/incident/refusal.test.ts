@@ -82,23 +82,42 @@ const rows: Row[] = [
     expected: 'already-replaced',
   },
   {
-    server: 'Pebble 2.6 to 2.9, unknown serial',
+    server: 'Pebble 2.6 and later, unknown serial',
     problem: {
       status: 500,
       type: `${PREFIX}serverInternal`,
-      detail: 'could not find an order for the given certificate: not found',
+      detail:
+        'could not find an order for the given certificate: could not find order resulting in the given certificate serial number',
     },
     expected: 'ca-changed',
   },
   {
-    server: 'Pebble 2.10',
+    server: 'Pebble 2.10, already replaced',
     problem: {
       status: 409,
       type: `${PREFIX}alreadyReplaced`,
-      detail:
-        'cannot indicate an order replaces certificate with serial "5a3e", which already has a replacement order',
+      detail: 'certificate with serial 1b8396572f7d2771 already has a replacement order',
     },
     expected: 'already-replaced',
+  },
+  {
+    server: 'Pebble 2.10, unknown issuer',
+    problem: {
+      status: 400,
+      type: `${PREFIX}malformed`,
+      detail:
+        'parsing ARI CertID failed: urn:ietf:params:acme:error:malformed :: no known issuer matches the provided Authority Key Identifier ',
+    },
+    expected: 'ca-changed',
+  },
+  {
+    server: 'Pebble 2.10, other account',
+    problem: {
+      status: 403,
+      type: `${PREFIX}unauthorized`,
+      detail: 'requester account did not request the certificate being replaced by this order',
+    },
+    expected: 'account-changed',
   },
   {
     server: 'other CAs (Actalis)',
