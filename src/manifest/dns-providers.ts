@@ -1,11 +1,7 @@
-// NOTE: a local copy until src/dns/registry.ts exports KNOWN_DNS_PROVIDERS; switch to that import then.
-/** DNS provider ids that `dns.provider` may name. */
-export const KNOWN_DNS_PROVIDERS: readonly string[] = [
-  'rfc2136',
-  'cloudflare',
-  'route53',
-  'alidns',
-  'tencentcloud',
-  'gcloud',
-  'azure',
-];
+import { KNOWN_DNS_PROVIDERS as REGISTERED_PROVIDERS } from '../dns/registry.js';
+
+/**
+ * DNS provider ids that `dns.provider` may name, taken from the DNS provider registry
+ * and widened to plain strings so that user input can be checked against them.
+ */
+export const KNOWN_DNS_PROVIDERS: readonly string[] = REGISTERED_PROVIDERS;
