@@ -228,6 +228,11 @@ function parseStateBackend(
   if (value !== 'github') {
     throw new SettingsError(`Invalid state-backend '${value}'. Expected auto, github or git.`);
   }
+  if (localPath !== '') {
+    throw new SettingsError(
+      `Invalid state-repository-path '${localPath}' with state-backend github, which writes through the API. Remove one of the two inputs.`,
+    );
+  }
   if (!token) {
     throw new SettingsError(
       'Missing token for state-backend github. Set the token input or GITHUB_TOKEN, or use state-backend git.',

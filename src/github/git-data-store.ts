@@ -329,6 +329,13 @@ class GitHubLineageStore implements LineageStore {
         { cause: error },
       );
     }
+    if (statusOf(error) === 422 && /protected branch/i.test(messageOf(error) ?? '')) {
+      return new Error(
+        `${action} failed: GitHub rejected the update because branch ${this.branch} is protected. ` +
+          `Exclude the state branch from branch protection rules and rulesets, or choose another state-branch.`,
+        { cause: error },
+      );
+    }
     const detail = error instanceof Error ? error.message : String(error);
     return new Error(`${action} failed: ${detail}`, { cause: error });
   }

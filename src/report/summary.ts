@@ -96,8 +96,8 @@ const TEXTS: Record<ReportLanguage, Texts> = {
       issued: '下次运行时查询续期信息',
       renewed: '下次运行时查询续期信息',
       'not-due': '下次运行时查询续期信息',
-      due: '下次续期运行时续期',
-      failed: '修复错误后，下次运行时重试',
+      due: '将在下一次续期运行中续期',
+      failed: '修复错误后，将在下次运行时重试',
     },
     planTitle: 'acme-lineage 续期计划',
     manifestErrors: '清单文件错误',
@@ -165,7 +165,7 @@ export function renderJobSummary(
   now: Date,
 ): string {
   const texts = TEXTS[language];
-  const parts = [`## acme-lineage: ${texts.modes[mode]}`];
+  const parts = [`## ${texts.labelled('acme-lineage', texts.modes[mode])}`];
 
   if (rows.length > 0) parts.push(renderCounts(rows, texts));
   parts.push(renderStatusTable(rows, language, now));

@@ -254,6 +254,18 @@ describe('GitHub lineage store', () => {
     );
   });
 
+  it('explains a protected state branch', async () => {
+    await store().update('www', append('www', '01'), 'Record 01');
+    fake.fail('PATCH', '/repos/:owner/:repo/git/refs/:ref', {
+      status: 422,
+      message: 'Protected branch update failed for refs/heads/acme-lineage.',
+    });
+
+    await expect(store().update('www', append('www', '02'), 'Record 02')).rejects.toThrow(
+      'Exclude the state branch from branch protection rules',
+    );
+  });
+
   it('works through the action client', async () => {
     const logger = createMemoryLogger();
     const octokit = createOctokit({

@@ -159,6 +159,10 @@ describe('readSettings', () => {
     [{ shard: 'two' }, "Invalid shard 'two'"],
     [{ 'state-backend': 's3' }, "Invalid state-backend 's3'. Expected auto, github or git."],
     [{ 'state-branch': 'my branch' }, "Invalid state-branch 'my branch'"],
+    [
+      { 'state-backend': 'github', 'state-repository-path': '/srv/state' },
+      "Invalid state-repository-path '/srv/state' with state-backend github",
+    ],
     [{ 'state-branch': 'a..b' }, "Invalid state-branch 'a..b'"],
     [{ 'eab-key-id': 'kid-1' }, 'Missing eab-hmac-key.'],
     [{ 'eab-key-id': 'kid-1', 'eab-hmac-key': 'not base64!' }, 'Invalid eab-hmac-key'],

@@ -214,7 +214,7 @@ describe('renderJobSummary', () => {
   it('renders in Chinese', () => {
     const summary = renderJobSummary([NOT_DUE], 'check', 'zh-CN', NOW);
 
-    expect(summary).toContain('## acme-lineage: 证书检查');
+    expect(summary).toContain('## acme-lineage：证书检查');
     expect(summary).toContain('暂不续期：1');
     expect(summary).toContain('<details><summary>有效期图表</summary>');
   });
