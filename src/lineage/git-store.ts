@@ -294,6 +294,8 @@ class GitStore implements GitLineageStore {
    * does it, because git rejects a plain push that is not a fast-forward, and `commit`
    * is a fast-forward only while the remote branch is still at `base`. The private ref
    * then follows the push. It is only a copy, which the next fetch overwrites.
+   * NOTE: the push also lands when someone rewound the remote branch to an ancestor of
+   * `base` meanwhile, and then brings back the commits that the rewind removed.
    */
   private async publish(
     name: string,
@@ -344,9 +346,10 @@ class GitStore implements GitLineageStore {
 
 /**
  * Creates a lineage store on a branch of the git repository at `options.repository`.
- * Only plumbing commands and refs under `refs/acme-lineage/` (or, without a remote,
- * the state branch itself) are written, so the work tree, index and HEAD stay as they
- * are. Throws at once when the repository, branch or remote is unusable.
+ * It runs only plumbing commands, fetch and push, so the work tree, index and HEAD stay
+ * as they are. The refs it writes are `refs/acme-lineage/<remote>/<branch>` and, as
+ * fetch and push do, `refs/remotes/<remote>/<branch>`. Without a remote it moves the
+ * branch itself. Throws at once when the repository, branch or remote is unusable.
  */
 export function createGitLineageStore(options: GitLineageStoreOptions): GitLineageStore {
   return new GitStore(options);

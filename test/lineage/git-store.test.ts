@@ -41,7 +41,14 @@ function cloneState(clone: string) {
     headRef: git(clone, 'symbolic-ref', 'HEAD'),
     status: git(clone, 'status', '--porcelain', '--untracked-files=all'),
     index: git(clone, 'ls-files', '--stage'),
-    branches: git(clone, 'for-each-ref', '--format=%(refname)', 'refs/heads/'),
+    refs: git(
+      clone,
+      'for-each-ref',
+      '--format=%(refname)',
+      'refs/heads/',
+      'refs/remotes/',
+      'refs/tags/',
+    ),
   };
 }
 
@@ -58,7 +65,16 @@ describe('git lineage store', () => {
     const { store } = storeFor(clone);
     const { commit } = await store.update('www', issue('0a1b'), 'Record certificate 0a1b for www');
 
-    expect(cloneState(clone)).toEqual(before);
+    expect(cloneState(clone)).toEqual({
+      ...before,
+      refs: before.refs.replace(
+        'refs/remotes/origin/HEAD',
+        'refs/remotes/origin/HEAD\nrefs/remotes/origin/acme-lineage',
+      ),
+    });
+    expect(git(clone, 'for-each-ref', '--format=%(refname)', 'refs/acme-lineage/')).toBe(
+      'refs/acme-lineage/origin/acme-lineage',
+    );
     expect(git(remote, 'rev-parse', 'refs/heads/acme-lineage')).toBe(commit);
     expect(git(remote, 'rev-list', '--parents', 'acme-lineage')).toBe(commit);
     expect(git(remote, 'ls-tree', '-r', '--name-only', 'acme-lineage').split('\n')).toEqual([
@@ -287,7 +303,7 @@ describe('git lineage store', () => {
     ]);
     expect(cloneState(repository)).toEqual({
       ...before,
-      branches: `refs/heads/acme-lineage\n${before.branches}`,
+      refs: `refs/heads/acme-lineage\n${before.refs}`,
     });
   });
 
