@@ -8,18 +8,18 @@ import type { ChallengeRecord, DnsProvider } from './provider.js';
 
 export interface PresentChallengesOptions {
   logger: Logger;
-  /** Zone from the manifest; it spares the SOA lookup when the NS set is needed. */
+  /** Zone from the manifest, which spares the SOA lookup when the NS set is needed. */
   zone?: string;
   /** Servers (`host` or `host:port`) to check propagation at, before the provider's own. */
   nameservers?: string[];
-  /** Name that every `_acme-challenge` name is delegated to; skips the CNAME lookup. */
+  /** Name that every `_acme-challenge` name is delegated to. Setting it skips the CNAME lookup. */
   challengeAlias?: string;
   /**
    * Server (`host:port`) asked for CNAME, SOA and NS records. Defaults to the
    * provider's authoritative server, then the system's first resolver.
    */
   resolver?: string;
-  /** Maximum propagation wait in milliseconds; defaults to the provider's, then 120 s. */
+  /** Maximum propagation wait in milliseconds. Defaults to the provider's, then 120 s. */
   propagationTimeoutMs?: number;
   /** First pause between propagation checks in milliseconds. */
   initialDelayMs?: number;
@@ -38,7 +38,7 @@ interface TargetName {
 /**
  * Writes every challenge value, waits until all are visible at the authoritative
  * servers, and returns the clean-up function. Values for one owner name are written
- * one at a time, so an apex and its wildcard coexist; distinct names go in parallel.
+ * one at a time, so an apex and its wildcard coexist. Distinct names go in parallel.
  * When `_acme-challenge.<domain>` is a CNAME (or `challengeAlias` is set) the TXT is
  * written at the target. On failure everything written is removed before the error
  * is raised. The clean-up function removes exactly the values this call wrote, logs
@@ -50,6 +50,8 @@ export async function presentChallenges(
   options: PresentChallengesOptions,
 ): Promise<() => Promise<void>> {
   const { logger } = options;
+  if (records.length === 0) return async () => undefined;
+
   const resolver = await chooseResolver(records, provider, options);
   const targets = await resolveTargets(records, resolver, options);
 
@@ -79,7 +81,7 @@ async function chooseResolver(
     first && provider.authoritativeServers ? await provider.authoritativeServers(first) : [];
   if (authoritative[0]) return { server: authoritative[0], query: {} };
 
-  // NOTE: only the system's first resolver is asked; a resolver that is down fails the lookup.
+  // NOTE: only the system's first resolver is asked, so a resolver that is down fails the lookup.
   const system = getServers()[0];
   if (!system)
     throw new Error(
@@ -130,6 +132,7 @@ async function presentAll(
       // One value at a time per name, because some provider APIs replace the whole record set.
       for (const value of target.values) {
         const record = { name: target.name, value };
+        // Recorded before the write, because a write that timed out may still have been applied.
         written.push(record);
         await provider.present(record);
       }
@@ -215,7 +218,7 @@ function createCleanUp(
             logger.debug(`${provider.name}: removed TXT value at ${record.name}`);
           } catch (error) {
             logger.warning(
-              `${provider.name}: could not remove a TXT value at ${record.name}; remove it by hand: ${describe(error)}`,
+              `${provider.name}: failed to remove a TXT value at ${record.name} (${describe(error)}). Remove it by hand.`,
             );
           }
         }

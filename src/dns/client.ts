@@ -146,7 +146,7 @@ async function exchangeUdp(
       timeoutMs,
     );
 
-    // Datagrams from another address or with another ID are not the response; they are dropped.
+    // Datagrams from another address or with another ID are dropped, because they are not the response.
     socket.on('message', (response, remote) => {
       if (
         remote.address !== ip ||

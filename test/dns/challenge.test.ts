@@ -120,7 +120,7 @@ describe('presentChallenges', () => {
     const cleanUp = await presentChallenges([record], failing, { logger });
     await expect(cleanUp()).resolves.toBeUndefined();
     expect(logger.lines).toContain(
-      `warning: rfc2136: could not remove a TXT value at ${record.name}; remove it by hand: rfc2136: server unreachable`,
+      `warning: rfc2136: failed to remove a TXT value at ${record.name} (rfc2136: server unreachable). Remove it by hand.`,
     );
     await real.cleanUp(record);
   });

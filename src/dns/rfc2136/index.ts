@@ -11,7 +11,7 @@ export { Rfc2136Error } from './config.js';
 
 /**
  * Creates the provider that writes challenge records with RFC 2136 dynamic updates
- * signed by TSIG (RFC 8945), for BIND, Knot, PowerDNS and other servers that accept them.
+ * signed by TSIG (RFC 8945). Tested against BIND 9.18.
  * Throws Rfc2136Error at once when a setting is missing or invalid.
  */
 export function createRfc2136Provider(settings: DnsSettings, env: NodeJS.ProcessEnv): DnsProvider {
@@ -45,7 +45,7 @@ export function createRfc2136Provider(settings: DnsSettings, env: NodeJS.Process
     cleanUp: (record: ChallengeRecord) =>
       update({ action: 'delete', name: normalizeDnsName(record.name), value: record.value }),
     // The primary that accepted the update. Secondaries catch up later by NOTIFY and
-    // zone transfer; a manifest that lists them in `nameservers` has them checked instead.
+    // zone transfer. A manifest that lists them in `nameservers` has them checked instead.
     authoritativeServers: async () => [config.nameserver],
   };
 }
