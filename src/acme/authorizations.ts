@@ -11,7 +11,13 @@ export interface AcmeAuthorization {
   status: 'pending' | 'valid' | 'invalid' | 'deactivated' | 'expired' | 'revoked';
   identifier: { type: string; value: string };
   wildcard?: boolean;
-  challenges: Array<{ type: string; url: string; token: string; status: string; error?: ProblemDocument }>;
+  challenges: Array<{
+    type: string;
+    url: string;
+    token: string;
+    status: string;
+    error?: ProblemDocument;
+  }>;
 }
 
 /**
@@ -41,7 +47,9 @@ export async function authorizeOrder(
   logger: Logger,
   poll: PollOptions,
 ): Promise<void> {
-  const authorizations = await Promise.all(order.authorizations.map((url) => fetchAuthorization(session, url)));
+  const authorizations = await Promise.all(
+    order.authorizations.map((url) => fetchAuthorization(session, url)),
+  );
   const pending: PendingChallenge[] = [];
 
   for (const authorization of authorizations) {
@@ -51,7 +59,9 @@ export async function authorizeOrder(
       continue;
     }
     if (authorization.status !== 'pending') {
-      throw new Error(`Authorization for ${label} is ${authorization.status} at ${authorization.url}; place a new order`);
+      throw new Error(
+        `Authorization for ${label} is ${authorization.status} at ${authorization.url}; place a new order`,
+      );
     }
     pending.push(await dnsChallengeFor(session, authorization));
   }
@@ -60,20 +70,30 @@ export async function authorizeOrder(
   const cleanUp = await solve(pending.map((item) => item.record));
   try {
     for (const item of pending) {
-      await session.post(`responding to the challenge for ${describeIdentifier(item.authorization)}`, item.challengeUrl, {});
+      await session.post(
+        `responding to the challenge for ${describeIdentifier(item.authorization)}`,
+        item.challengeUrl,
+        {},
+      );
     }
     const afterResponse = { ...poll, firstDelayMs: FIRST_POLL_DELAY_MS };
-    await Promise.all(pending.map((item) => waitForAuthorization(session, item.authorization, afterResponse)));
+    await Promise.all(
+      pending.map((item) => waitForAuthorization(session, item.authorization, afterResponse)),
+    );
   } finally {
     await cleanUp();
   }
 }
 
-async function dnsChallengeFor(session: AcmeSession, authorization: AcmeAuthorization): Promise<PendingChallenge> {
+async function dnsChallengeFor(
+  session: AcmeSession,
+  authorization: AcmeAuthorization,
+): Promise<PendingChallenge> {
   const label = describeIdentifier(authorization);
   const challenge = authorization.challenges.find((candidate) => candidate.type === 'dns-01');
   if (!challenge) {
-    const offered = authorization.challenges.map((candidate) => candidate.type).join(', ') || 'none';
+    const offered =
+      authorization.challenges.map((candidate) => candidate.type).join(', ') || 'none';
     throw new Error(
       `The CA offers no dns-01 challenge for ${label} (offered: ${offered}). ` +
         'acme-lineage validates with DNS-01 only; IP address identifiers need http-01 or tls-alpn-01.',
@@ -123,5 +143,7 @@ async function waitForAuthorization(
 }
 
 function describeIdentifier(authorization: AcmeAuthorization): string {
-  return authorization.wildcard ? `*.${authorization.identifier.value}` : authorization.identifier.value;
+  return authorization.wildcard
+    ? `*.${authorization.identifier.value}`
+    : authorization.identifier.value;
 }

@@ -16,7 +16,11 @@ export function createPrivateKey(keyType: KeyType): Promise<string> {
       else resolve(privateKey);
     };
     if (keyType === 'ec-p256' || keyType === 'ec-p384') {
-      generateKeyPair('ec', { namedCurve: keyType === 'ec-p256' ? 'P-256' : 'P-384', ...encoding }, done);
+      generateKeyPair(
+        'ec',
+        { namedCurve: keyType === 'ec-p256' ? 'P-256' : 'P-384', ...encoding },
+        done,
+      );
     } else {
       generateKeyPair('rsa', { modulusLength: Number(keyType.slice(4)), ...encoding }, done);
     }

@@ -60,7 +60,10 @@ export function identifiersFor(domains: string[]): AcmeIdentifier[] {
  * retried, because some servers answer a `replaces` they cannot resolve with 500 and
  * the caller must classify that refusal itself.
  */
-export async function placeOrder(session: AcmeSession, request: NewOrderRequest): Promise<AcmeOrder> {
+export async function placeOrder(
+  session: AcmeSession,
+  request: NewOrderRequest,
+): Promise<AcmeOrder> {
   const payload: Record<string, unknown> = { identifiers: request.identifiers };
   if (request.profile) payload.profile = request.profile;
   if (request.replaces) payload.replaces = request.replaces;
@@ -70,7 +73,9 @@ export async function placeOrder(session: AcmeSession, request: NewOrderRequest)
   });
   const location = response.headers.location;
   if (!location) {
-    throw new Error(`newOrder at ${session.directory.newOrder} returned HTTP ${response.status} without a Location header`);
+    throw new Error(
+      `newOrder at ${session.directory.newOrder} returned HTTP ${response.status} without a Location header`,
+    );
   }
   return toOrder(location, response);
 }
@@ -81,16 +86,26 @@ export async function fetchOrder(session: AcmeSession, url: string): Promise<Acm
 }
 
 /** Sends the CSR to the order's finalize URL (RFC 8555 section 7.4). `csrDer` is the DER CSR. */
-export async function finalizeOrder(session: AcmeSession, order: AcmeOrder, csrDer: Buffer): Promise<AcmeOrder> {
-  const response = await session.post('finalizing order', order.finalize, { csr: csrDer.toString('base64url') });
+export async function finalizeOrder(
+  session: AcmeSession,
+  order: AcmeOrder,
+  csrDer: Buffer,
+): Promise<AcmeOrder> {
+  const response = await session.post('finalizing order', order.finalize, {
+    csr: csrDer.toString('base64url'),
+  });
   return toOrder(order.url, response);
 }
 
 /** Downloads the PEM certificate chain of a valid order (RFC 8555 section 7.4.2). */
 export async function downloadCertificate(session: AcmeSession, order: AcmeOrder): Promise<string> {
-  if (!order.certificate) throw new Error(`Order ${order.url} is valid but names no certificate URL`);
+  if (!order.certificate)
+    throw new Error(`Order ${order.url} is valid but names no certificate URL`);
   const response = await session.post('downloading certificate', order.certificate, null);
-  const body = typeof response.data === 'string' ? response.data : Buffer.from(response.data as ArrayBuffer).toString('utf8');
+  const body =
+    typeof response.data === 'string'
+      ? response.data
+      : Buffer.from(response.data as ArrayBuffer).toString('utf8');
   if (!body.includes('-----BEGIN CERTIFICATE-----')) {
     throw new Error(`The CA returned no PEM certificate chain at ${order.certificate}`);
   }
@@ -107,7 +122,9 @@ export async function waitForOrder(
   order: AcmeOrder,
   options: PollOptions & { untilReady?: boolean },
 ): Promise<AcmeOrder> {
-  const settled: OrderStatus[] = options.untilReady ? ['ready', 'valid', 'invalid'] : ['valid', 'invalid'];
+  const settled: OrderStatus[] = options.untilReady
+    ? ['ready', 'valid', 'invalid']
+    : ['valid', 'invalid'];
   return pollStatus<AcmeOrder>(
     async () => {
       const response = await session.post('fetching order', order.url, null);

@@ -6,7 +6,11 @@ export interface ProblemDocument {
   status: number;
   type?: string;
   detail?: string;
-  subproblems?: Array<{ type?: string; detail?: string; identifier?: { type: string; value: string } }>;
+  subproblems?: Array<{
+    type?: string;
+    detail?: string;
+    identifier?: { type: string; value: string };
+  }>;
 }
 
 /**
@@ -39,7 +43,9 @@ export function describeProblem(problem: ProblemDocument): string {
   if (problem.detail) text += `: ${problem.detail}`;
   if (problem.subproblems?.length) {
     const inner = problem.subproblems
-      .map((sub) => `${sub.identifier?.value ?? '?'}: ${shortProblemType(sub.type) ?? ''} ${sub.detail ?? ''}`.trim())
+      .map((sub) =>
+        `${sub.identifier?.value ?? '?'}: ${shortProblemType(sub.type) ?? ''} ${sub.detail ?? ''}`.trim(),
+      )
       .join('; ');
     text += ` (subproblems: ${inner})`;
   }

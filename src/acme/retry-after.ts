@@ -3,7 +3,10 @@
  * HTTP-date. Returns the delay in milliseconds from `now`, or undefined when the header
  * is missing or invalid. A date in the past gives 0.
  */
-export function parseRetryAfter(header: string | undefined, now: Date = new Date()): number | undefined {
+export function parseRetryAfter(
+  header: string | undefined,
+  now: Date = new Date(),
+): number | undefined {
   if (header === undefined) return undefined;
   const text = header.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;

@@ -62,7 +62,11 @@ const MAX_ATTEMPTS = 3;
  * retries of its own, because its retry replays the same nonce and hides the problem
  * document that `replaces` refusals must be classified from.
  */
-export function configureAcmeHttp(options: { userAgent: string; agent?: Agent; timeoutMs?: number }): void {
+export function configureAcmeHttp(options: {
+  userAgent: string;
+  agent?: Agent;
+  timeoutMs?: number;
+}): void {
   const instance = acme.axios as unknown as {
     defaults: {
       headers: { common: Record<string, string> };
@@ -85,7 +89,12 @@ export class AcmeSession {
   readonly accountUrl: string;
   private readonly logger: Logger;
 
-  private constructor(client: acme.Client, directory: AcmeDirectory, directoryUrl: string, logger: Logger) {
+  private constructor(
+    client: acme.Client,
+    directory: AcmeDirectory,
+    directoryUrl: string,
+    logger: Logger,
+  ) {
     this.client = client;
     this.directory = directory;
     this.directoryUrl = directoryUrl;
@@ -99,7 +108,10 @@ export class AcmeSession {
       directoryUrl: options.directoryUrl,
       accountKey: options.accountKeyPem,
       externalAccountBinding: options.externalAccountBinding
-        ? { kid: options.externalAccountBinding.keyId, hmacKey: options.externalAccountBinding.hmacKey }
+        ? {
+            kid: options.externalAccountBinding.keyId,
+            hmacKey: options.externalAccountBinding.hmacKey,
+          }
         : undefined,
     });
     const internals = client as unknown as AcmeInternals;
@@ -111,6 +123,7 @@ export class AcmeSession {
       throw new Error(
         `Cannot read the ACME directory ${options.directoryUrl}: ${errorMessage(error)}. ` +
           'Check the CA setting in the manifest and the network path to the CA.',
+        { cause: error },
       );
     }
     if (directory.meta?.externalAccountRequired && !options.externalAccountBinding) {
@@ -127,7 +140,10 @@ export class AcmeSession {
       if (options.contact?.length) payload.contact = options.contact;
       await internals.api.createAccount(payload);
     } catch (error) {
-      throw new Error(`Cannot create or find the ACME account at ${options.directoryUrl}: ${errorMessage(error)}`);
+      throw new Error(
+        `Cannot create or find the ACME account at ${options.directoryUrl}: ${errorMessage(error)}`,
+        { cause: error },
+      );
     }
     return new AcmeSession(client, directory, options.directoryUrl, options.logger);
   }
@@ -158,8 +174,11 @@ export class AcmeSession {
       try {
         response = await api.apiRequest(url, payload);
       } catch (error) {
-        if (!retry || attempt >= MAX_ATTEMPTS) throw new Error(`${action} failed at ${url}: ${errorMessage(error)}`);
-        this.logger.warning(`${action}: ${errorMessage(error)}; retrying (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`);
+        if (!retry || attempt >= MAX_ATTEMPTS)
+          throw new Error(`${action} failed at ${url}: ${errorMessage(error)}`, { cause: error });
+        this.logger.warning(
+          `${action}: ${errorMessage(error)}; retrying (attempt ${attempt + 1} of ${MAX_ATTEMPTS})`,
+        );
         await sleep(1000 * attempt);
         continue;
       }
@@ -169,7 +188,9 @@ export class AcmeSession {
       const retryable = response.status === 429 || response.status >= 500;
       const waitMs = parseRetryAfter(response.headers['retry-after']) ?? 1000 * attempt;
       if (retry && retryable && attempt < MAX_ATTEMPTS && waitMs <= MAX_INLINE_RETRY_WAIT_MS) {
-        this.logger.warning(`${action}: ${describeProblem(problem)}; retrying in ${Math.ceil(waitMs / 1000)} s`);
+        this.logger.warning(
+          `${action}: ${describeProblem(problem)}; retrying in ${Math.ceil(waitMs / 1000)} s`,
+        );
         await sleep(waitMs);
         continue;
       }

@@ -25,5 +25,7 @@ export function readWorkflowEvent(env: NodeJS.ProcessEnv): WorkflowEvent {
 /** Web address of the current workflow run, from the runner's environment. */
 export function workflowRunUrl(env: NodeJS.ProcessEnv): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = env;
-  return server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined;
+  return server && repository && runId
+    ? `${server}/${repository}/actions/runs/${runId}`
+    : undefined;
 }

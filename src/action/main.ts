@@ -31,15 +31,24 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     for (const line of describeSettings(settings)) core.debug(line);
 
     const logger = createActionsLogger({ concurrentGroups: settings.concurrency > 1 });
-    const octokit = settings.token ? createOctokit({ token: settings.token, baseUrl: settings.apiUrl, logger }) : undefined;
+    const octokit = settings.token
+      ? createOctokit({ token: settings.token, baseUrl: settings.apiUrl, logger })
+      : undefined;
     const event = readWorkflowEvent(env);
 
     const manifestPath = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), settings.manifestPath);
-    const manifest = await core.group('Reading the manifest', () => readManifest(manifestPath, settings, octokit, event.pullRequestNumber, logger));
+    const manifest = await core.group('Reading the manifest', () =>
+      readManifest(manifestPath, settings, octokit, event.pullRequestNumber, logger),
+    );
     if (!manifest) return;
 
     const code = await renewAll(manifest, settings, env, logger, octokit, event.pullRequestNumber);
-    if (code !== 0) core.setFailed(code === 1 ? 'One or more certificates failed; see the log above.' : 'One or more certificates are due.');
+    if (code !== 0)
+      core.setFailed(
+        code === 1
+          ? 'One or more certificates failed; see the log above.'
+          : 'One or more certificates are due.',
+      );
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
@@ -66,7 +75,9 @@ async function readManifest(
       });
     }
     await publishManifestErrors(error, settings, octokit, pullRequestNumber, logger);
-    core.setFailed(`The manifest ${settings.manifestPath} is invalid: ${error.problems.length} problem(s), listed above.`);
+    core.setFailed(
+      `The manifest ${settings.manifestPath} is invalid: ${error.problems.length} problem(s), listed above.`,
+    );
     return undefined;
   }
 }
@@ -79,14 +90,20 @@ async function renewAll(
   octokit: GitHubClient | undefined,
   pullRequestNumber: number | undefined,
 ): Promise<number> {
-  const http = createHttpClient({ userAgent: userAgent(), caCertificates: settings.caCertificates });
+  const http = createHttpClient({
+    userAgent: userAgent(),
+    caCertificates: settings.caCertificates,
+  });
   configureAcmeHttp({ userAgent: userAgent(), agent: http.agent });
   const store = createStore(settings, octokit, logger);
   core.info(`lineage: ${store.description}`);
 
   const names = manifest.certificates.map((spec) => spec.name);
   const onlyNames = settings.shard ? selectShard(names, settings.shard) : undefined;
-  if (settings.shard) core.info(`shard ${settings.shard.index}/${settings.shard.count}: ${onlyNames?.join(', ') || 'no certificates'}`);
+  if (settings.shard)
+    core.info(
+      `shard ${settings.shard.index}/${settings.shard.count}: ${onlyNames?.join(', ') || 'no certificates'}`,
+    );
 
   const context = createRunContext({
     manifest,
@@ -111,16 +128,28 @@ async function renewAll(
 
   await publishResults(result, settings, { octokit, pullRequestNumber, logger, env });
   if (result.failed > 0) return 1;
-  if (settings.mode === 'check' && result.results.some((item) => item.status.outcome === 'due')) return 2;
+  if (settings.mode === 'check' && result.results.some((item) => item.status.outcome === 'due'))
+    return 2;
   return 0;
 }
 
-function createStore(settings: ActionSettings, octokit: GitHubClient | undefined, logger: Logger): LineageStore {
+function createStore(
+  settings: ActionSettings,
+  octokit: GitHubClient | undefined,
+  logger: Logger,
+): LineageStore {
   if (settings.stateBackend === 'github') {
     if (!octokit || !settings.repository) {
-      throw new Error('The github state backend needs the token input and GITHUB_REPOSITORY. Set state-backend: git to keep the state in a local repository.');
+      throw new Error(
+        'The github state backend needs the token input and GITHUB_REPOSITORY. Set state-backend: git to keep the state in a local repository.',
+      );
     }
-    return createGitHubLineageStore({ octokit, ...settings.repository, branch: settings.stateBranch, logger });
+    return createGitHubLineageStore({
+      octokit,
+      ...settings.repository,
+      branch: settings.stateBranch,
+      logger,
+    });
   }
   return createGitLineageStore({
     repository: settings.stateRepositoryPath ?? process.cwd(),

@@ -22,7 +22,11 @@ interface PublishContext {
 }
 
 /** Sets the step outputs, writes the job summary, reports incidents and the plan comment. */
-export async function publishResults(result: RunResult, settings: ActionSettings, context: PublishContext): Promise<void> {
+export async function publishResults(
+  result: RunResult,
+  settings: ActionSettings,
+  context: PublishContext,
+): Promise<void> {
   const rows = result.results.map((item) => item.status);
   const renewed = result.results
     .filter((item) => item.files)
@@ -45,7 +49,11 @@ export async function publishResults(result: RunResult, settings: ActionSettings
   await resolveCleanRenewals(result, settings, context);
 
   if (settings.mode === 'plan' && context.pullRequestNumber !== undefined) {
-    const body = renderPlanComment(rows, { language: settings.language, now: new Date(), marker: PLAN_MARKER });
+    const body = renderPlanComment(rows, {
+      language: settings.language,
+      now: new Date(),
+      marker: PLAN_MARKER,
+    });
     await commentOnPullRequest(body, settings, context);
   }
   await writeSummary(summary.join('\n\n'));
@@ -59,11 +67,23 @@ export async function publishManifestErrors(
   pullRequestNumber: number | undefined,
   logger: Logger,
 ): Promise<void> {
-  const messages = error.problems.map((problem) => `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`);
+  const messages = error.problems.map(
+    (problem) => `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`,
+  );
   await writeSummary(`## acme-lineage\n\n\`\`\`\n${formatProblems(error.problems)}\n\`\`\`\n`);
   if (settings.mode !== 'plan' || pullRequestNumber === undefined) return;
-  const body = renderPlanComment([], { manifestErrors: messages, language: settings.language, now: new Date(), marker: PLAN_MARKER });
-  await commentOnPullRequest(body, settings, { octokit, pullRequestNumber, logger, env: process.env });
+  const body = renderPlanComment([], {
+    manifestErrors: messages,
+    language: settings.language,
+    now: new Date(),
+    marker: PLAN_MARKER,
+  });
+  await commentOnPullRequest(body, settings, {
+    octokit,
+    pullRequestNumber,
+    logger,
+    env: process.env,
+  });
 }
 
 async function reportIncidents(
@@ -85,7 +105,13 @@ async function reportIncidents(
       continue;
     }
     try {
-      const report = await reportIncident(context.octokit, settings.repository, incident, settings.language, context.logger);
+      const report = await reportIncident(
+        context.octokit,
+        settings.repository,
+        incident,
+        settings.language,
+        context.logger,
+      );
       urls.push(report.url);
     } catch (error) {
       if (!(error instanceof PermissionError)) throw error;
@@ -96,23 +122,39 @@ async function reportIncidents(
   return urls;
 }
 
-async function resolveCleanRenewals(result: RunResult, settings: ActionSettings, context: PublishContext): Promise<void> {
+async function resolveCleanRenewals(
+  result: RunResult,
+  settings: ActionSettings,
+  context: PublishContext,
+): Promise<void> {
   if (!context.octokit || !settings.repository || settings.dryRun) return;
   for (const item of result.results) {
     if (!item.renewedCleanly) continue;
     try {
-      await resolveIncidents(context.octokit, settings.repository, item.status.name, settings.language, {
-        newSerial: item.status.newSerial,
-        runUrl: workflowRunUrl(context.env),
-        logger: context.logger,
-      });
+      await resolveIncidents(
+        context.octokit,
+        settings.repository,
+        item.status.name,
+        settings.language,
+        {
+          newSerial: item.status.newSerial,
+          runUrl: workflowRunUrl(context.env),
+          logger: context.logger,
+        },
+      );
     } catch (error) {
-      core.warning(`Could not close the incident issues of ${item.status.name}: ${error instanceof Error ? error.message : String(error)}`);
+      core.warning(
+        `Could not close the incident issues of ${item.status.name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }
 
-async function commentOnPullRequest(body: string, settings: ActionSettings, context: PublishContext): Promise<void> {
+async function commentOnPullRequest(
+  body: string,
+  settings: ActionSettings,
+  context: PublishContext,
+): Promise<void> {
   if (!context.octokit || !settings.repository || context.pullRequestNumber === undefined) {
     core.info('No token or pull request: the plan is in the job summary only.');
     return;

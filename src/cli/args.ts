@@ -83,20 +83,26 @@ export function parseCliArgs(argv: string[]): CliOptions | 'help' {
       },
     });
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}. Run acme-lineage --help for the options.`);
+    throw new UsageError(
+      `${error instanceof Error ? error.message : String(error)}. Run acme-lineage --help for the options.`,
+    );
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
 
   const command = positionals[0];
   if (command !== 'renew' && command !== 'plan' && command !== 'check') {
-    throw new UsageError(`Unknown or missing command '${command ?? ''}'. Expected renew, plan or check.`);
+    throw new UsageError(
+      `Unknown or missing command '${command ?? ''}'. Expected renew, plan or check.`,
+    );
   }
   if (positionals.length > 1) throw new UsageError(`Unexpected argument '${positionals[1]}'.`);
 
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw new UsageError(`Invalid --concurrency '${values.concurrency}'. Expected a whole number from 1 to 64.`);
+    throw new UsageError(
+      `Invalid --concurrency '${values.concurrency}'. Expected a whole number from 1 to 64.`,
+    );
   }
   return {
     mode: command,

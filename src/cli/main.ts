@@ -21,7 +21,11 @@ export interface CliIo {
 }
 
 /** Runs the command line; returns the process exit code. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliIo = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  io: CliIo = {},
+): Promise<number> {
   const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
   let options: CliOptions | 'help';
   try {
@@ -41,11 +45,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const logger = io.logger ?? createConsoleLogger({ debug: options.debug });
   try {
     const manifest = await loadManifest(options.manifest);
-    const caCertificates = options.caCertificates ? readFileSync(options.caCertificates, 'utf8') : undefined;
+    const caCertificates = options.caCertificates
+      ? readFileSync(options.caCertificates, 'utf8')
+      : undefined;
     const http = createHttpClient({ userAgent: userAgent(), caCertificates });
     configureAcmeHttp({ userAgent: userAgent(), agent: http.agent });
 
-    const store = createGitLineageStore({ repository: options.state, branch: options.stateBranch, logger });
+    const store = createGitLineageStore({
+      repository: options.state,
+      branch: options.stateBranch,
+      logger,
+    });
     const context = createRunContext({
       manifest,
       store,
@@ -54,7 +64,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       env,
       settings: {
         mode: options.mode,
-        accountKeyPem: options.mode === 'renew' ? await accountKey(options, env, logger.info) : undefined,
+        accountKeyPem:
+          options.mode === 'renew' ? await accountKey(options, env, logger.info) : undefined,
         externalAccountBinding: externalAccountBinding(options, env),
         outputDirectory: path.resolve(options.output),
         intervalToNextRunMs: options.intervalMs,
@@ -69,7 +80,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     http.close();
     stdout(formatSummary(result, options, store.description));
     if (result.failed > 0) return 1;
-    if (options.mode === 'check' && result.results.some((item) => item.status.outcome === 'due')) return 1;
+    if (options.mode === 'check' && result.results.some((item) => item.status.outcome === 'due'))
+      return 1;
     return 0;
   } catch (error) {
     logger.error(error instanceof Error ? error.message : String(error));
@@ -77,18 +89,26 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
 }
 
-async function accountKey(options: CliOptions, env: NodeJS.ProcessEnv, info: (line: string) => void): Promise<string | undefined> {
+async function accountKey(
+  options: CliOptions,
+  env: NodeJS.ProcessEnv,
+  info: (line: string) => void,
+): Promise<string | undefined> {
   const fromEnv = readEnv(env, 'ACME_ACCOUNT_KEY');
   if (fromEnv) return fromEnv;
   if (!options.accountKey) return undefined;
   if (existsSync(options.accountKey)) return readFileSync(options.accountKey, 'utf8');
   if (!options.createAccountKey) {
-    throw new Error(`Account key file ${options.accountKey} does not exist. Pass --create-account-key to create it.`);
+    throw new Error(
+      `Account key file ${options.accountKey} does not exist. Pass --create-account-key to create it.`,
+    );
   }
   const key = await createPrivateKey('ec-p256');
   await mkdir(path.dirname(path.resolve(options.accountKey)), { recursive: true });
   await writeFile(options.accountKey, key, { mode: 0o600 });
-  info(`created account key ${options.accountKey} (P-256); keep it: replaces works only for the same account`);
+  info(
+    `created account key ${options.accountKey} (P-256); keep it: replaces works only for the same account`,
+  );
   return key;
 }
 
@@ -97,7 +117,9 @@ function externalAccountBinding(options: CliOptions, env: NodeJS.ProcessEnv) {
   const hmacKey = readEnv(env, 'ACME_EAB_HMAC_KEY');
   if (!keyId && !hmacKey) return undefined;
   if (!keyId || !hmacKey) {
-    throw new Error('External account binding needs both ACME_EAB_KEY_ID (or --eab-key-id) and ACME_EAB_HMAC_KEY.');
+    throw new Error(
+      'External account binding needs both ACME_EAB_KEY_ID (or --eab-key-id) and ACME_EAB_HMAC_KEY.',
+    );
   }
   return { keyId, hmacKey };
 }

@@ -27,7 +27,12 @@ export async function assessCertificate(
 ): Promise<Assessment> {
   const now = context.now();
   const current = lineage ? currentCertificate(lineage) : undefined;
-  const base: CertificateStatus = { name: spec.name, domains: spec.domains, outcome: 'due', reason: '' };
+  const base: CertificateStatus = {
+    name: spec.name,
+    domains: spec.domains,
+    outcome: 'due',
+    reason: '',
+  };
 
   if (!current) {
     return { due: true, status: { ...base, reason: 'due: no certificate issued yet' } };
@@ -40,42 +45,72 @@ export async function assessCertificate(
   const missing = spec.domains.filter((domain) => !current.identifiers.includes(domain));
   const extra = current.identifiers.filter((domain) => !spec.domains.includes(domain));
   if (missing.length > 0 || extra.length > 0) {
-    const change = [...missing.map((name) => `+${name}`), ...extra.map((name) => `-${name}`)].join(' ');
-    return { due: true, current, status: { ...base, ...known, reason: `due: domains changed in the manifest (${change})` } };
+    const change = [...missing.map((name) => `+${name}`), ...extra.map((name) => `-${name}`)].join(
+      ' ',
+    );
+    return {
+      due: true,
+      current,
+      status: { ...base, ...known, reason: `due: domains changed in the manifest (${change})` },
+    };
   }
   if (current.keyLost) {
     return {
       due: true,
       current,
-      status: { ...base, ...known, reason: `due: certificate ${current.serial} was recovered without its private key` },
+      status: {
+        ...base,
+        ...known,
+        reason: `due: certificate ${current.serial} was recovered without its private key`,
+      },
     };
   }
   if (current.directoryUrl !== spec.ca.directoryUrl) {
-    return { due: true, current, status: { ...base, ...known, reason: `due: the manifest moved to another CA (${spec.ca.directoryUrl})` } };
+    return {
+      due: true,
+      current,
+      status: {
+        ...base,
+        ...known,
+        reason: `due: the manifest moved to another CA (${spec.ca.directoryUrl})`,
+      },
+    };
   }
 
   const { ari, withoutAriReason } = await checkRenewalInfo(context, spec, current, now);
   const decision = decideRenewal({
     withoutAriReason,
     storedWindow: current.ari?.suggestedWindow
-      ? { start: new Date(current.ari.suggestedWindow.start), end: new Date(current.ari.suggestedWindow.end) }
+      ? {
+          start: new Date(current.ari.suggestedWindow.start),
+          end: new Date(current.ari.suggestedWindow.end),
+        }
       : undefined,
     now,
     notBefore: known.notBefore,
     notAfter: known.notAfter,
-    ari: ari?.suggestedWindow && !ari.error
-      ? {
-          window: { start: new Date(ari.suggestedWindow.start), end: new Date(ari.suggestedWindow.end) },
-          retryAfter: ari.retryAfter ? new Date(ari.retryAfter) : undefined,
-        }
+    ari:
+      ari?.suggestedWindow && !ari.error
+        ? {
+            window: {
+              start: new Date(ari.suggestedWindow.start),
+              end: new Date(ari.suggestedWindow.end),
+            },
+            retryAfter: ari.retryAfter ? new Date(ari.retryAfter) : undefined,
+          }
+        : undefined,
+    storedChosenTime: current.ari?.chosenRenewalTime
+      ? new Date(current.ari.chosenRenewalTime)
       : undefined,
-    storedChosenTime: current.ari?.chosenRenewalTime ? new Date(current.ari.chosenRenewalTime) : undefined,
     intervalToNextRunMs: context.settings.intervalToNextRunMs,
     random: context.random,
   });
 
   const ariUpdate = ari
-    ? { ...ari, chosenRenewalTime: decision.chosenRenewalTime?.toISOString() ?? ari.chosenRenewalTime }
+    ? {
+        ...ari,
+        chosenRenewalTime: decision.chosenRenewalTime?.toISOString() ?? ari.chosenRenewalTime,
+      }
     : undefined;
   const status: CertificateStatus = {
     ...base,
@@ -88,7 +123,12 @@ export async function assessCertificate(
       : undefined,
     explanationUrl: ari?.explanationUrl,
   };
-  return { due: decision.due, current, status, ariUpdate: worthCommitting(current.ari, ariUpdate) ? ariUpdate : undefined };
+  return {
+    due: decision.due,
+    current,
+    status,
+    ariUpdate: worthCommitting(current.ari, ariUpdate) ? ariUpdate : undefined,
+  };
 }
 
 /**
@@ -110,12 +150,22 @@ async function checkRenewalInfo(
   }
   const stored = current.ari;
   const honourRetryAfter = !context.settings.refreshAri;
-  if (honourRetryAfter && stored?.suggestedWindow && stored.retryAfter && new Date(stored.retryAfter) > now && !stored.error) {
+  if (
+    honourRetryAfter &&
+    stored?.suggestedWindow &&
+    stored.retryAfter &&
+    new Date(stored.retryAfter) > now &&
+    !stored.error
+  ) {
     return { ari: stored };
   }
   if (honourRetryAfter && stored?.error && stored.retryAfter && new Date(stored.retryAfter) > now) {
-    context.logger.info(`${spec.name}: renewalInfo failed before (${stored.error.message}); next attempt after ${stored.retryAfter}`);
-    return stored.suggestedWindow ? { ari: stored } : { withoutAriReason: `renewalInfo failed: ${stored.error.message}` };
+    context.logger.info(
+      `${spec.name}: renewalInfo failed before (${stored.error.message}); next attempt after ${stored.retryAfter}`,
+    );
+    return stored.suggestedWindow
+      ? { ari: stored }
+      : { withoutAriReason: `renewalInfo failed: ${stored.error.message}` };
   }
 
   const directory = await context.directory(spec.ca.directoryUrl);
@@ -126,7 +176,9 @@ async function checkRenewalInfo(
   }
 
   const failedAttempts = stored?.error?.attempts ?? 0;
-  const answer = await fetchRenewalInfo(context.http, directory.renewalInfo, current.certId, now, { failedAttempts });
+  const answer = await fetchRenewalInfo(context.http, directory.renewalInfo, current.certId, now, {
+    failedAttempts,
+  });
   if (!answer.ok) {
     context.logger.warning(
       `${spec.name}: renewalInfo for ${current.certId} failed: ${answer.message}; ` +
@@ -136,14 +188,23 @@ async function checkRenewalInfo(
       ...(stored ?? {}),
       checkedAt: now.toISOString(),
       retryAfter: answer.nextAttemptAt.toISOString(),
-      error: { message: answer.message, at: now.toISOString(), lasting: answer.lasting, attempts: failedAttempts + 1 },
+      error: {
+        message: answer.message,
+        at: now.toISOString(),
+        lasting: answer.lasting,
+        attempts: failedAttempts + 1,
+      },
     };
     // The failure is kept for the backoff, but its stale window does not decide anything.
     return { ari: failed, withoutAriReason: `renewalInfo failed: ${answer.message}` };
   }
 
-  const window = { start: answer.suggestedWindow.start.toISOString(), end: answer.suggestedWindow.end.toISOString() };
-  const sameWindow = stored?.suggestedWindow?.start === window.start && stored.suggestedWindow.end === window.end;
+  const window = {
+    start: answer.suggestedWindow.start.toISOString(),
+    end: answer.suggestedWindow.end.toISOString(),
+  };
+  const sameWindow =
+    stored?.suggestedWindow?.start === window.start && stored.suggestedWindow.end === window.end;
   return {
     ari: {
       checkedAt: now.toISOString(),

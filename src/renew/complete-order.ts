@@ -48,7 +48,10 @@ export async function completeOrder(
     current = await finalizeOrder(session, current, csr);
   }
   if (current.status === 'processing' || current.status === 'ready') {
-    current = await waitForOrder(session, current, { ...poll, firstDelayMs: privateKeyPem ? 250 : 0 });
+    current = await waitForOrder(session, current, {
+      ...poll,
+      firstDelayMs: privateKeyPem ? 250 : 0,
+    });
   }
   assertOrderNotInvalid(current);
   if (current.status !== 'valid') {

@@ -47,7 +47,9 @@ export interface RunContext {
   /** Opens (once per CA directory) the ACME account. */
   session(directoryUrl: string): Promise<AcmeSession>;
   /** Reads the CA directory without an account, for plan and check modes. */
-  directory(directoryUrl: string): Promise<{ renewalInfo?: string; profiles?: Record<string, string> }>;
+  directory(
+    directoryUrl: string,
+  ): Promise<{ renewalInfo?: string; profiles?: Record<string, string> }>;
 }
 
 /** Files written for one issued certificate. */

@@ -2,16 +2,22 @@ import { classifyReplacesRefusal, type RefusalKind } from '../acme/refusal.js';
 import { type AcmeOrder, identifiersFor, placeOrder } from '../acme/order.js';
 import { AcmeProblemError, describeProblem } from '../acme/problem.js';
 import type { AcmeSession } from '../acme/session.js';
-import { blockReplaces, clearPendingOrder, journalPendingOrder, markReplaced, recordIssued } from '../lineage/lineage.js';
+import {
+  blockReplaces,
+  currentCertificate,
+  journalPendingOrder,
+  markReplaced,
+} from '../lineage/lineage.js';
 import type { Lineage, ReplacesBlock } from '../lineage/types.js';
 import type { CertificateSpec } from '../manifest/types.js';
 import type { ReplacementIncident } from '../report/incident.js';
 import type { Assessment } from './assess.js';
-import { completeOrder, type CompletedOrder } from './complete-order.js';
+import { completeOrder } from './complete-order.js';
 import type { CertificateResult, RunContext } from './context.js';
 import { commitLineage, solverFor } from './helpers.js';
-import { writeIssuedFiles } from './outputs.js';
-import { buildCertificateRecord } from './record.js';
+import { recordCompletedOrder } from './record.js';
+import { findLostReplacement } from './forensics.js';
+import { resumePendingOrder } from './recover.js';
 import { decideReplaces } from './replaces.js';
 
 const BLOCK_REASON: Record<RefusalKind, ReplacesBlock['reason']> = {
@@ -22,7 +28,10 @@ const BLOCK_REASON: Record<RefusalKind, ReplacesBlock['reason']> = {
 };
 
 interface PlacedOrder {
-  order: AcmeOrder;
+  /** Order to complete; absent when a recovered order already produced this run's certificate. */
+  order?: AcmeOrder;
+  /** Result of a recovered order that needs nothing more. */
+  recovered?: CertificateResult;
   replaces: string | null;
   incident?: ReplacementIncident;
 }
@@ -40,10 +49,12 @@ export async function issueCertificate(
 ): Promise<CertificateResult> {
   const session = await context.session(spec.ca.directoryUrl);
   const placed = await placeOrderFor(context, session, spec, lineage, assessment);
+  if (placed.recovered) return placed.recovered;
+  const order = placed.order as AcmeOrder;
 
   await commitLineage(context, spec.name, `Journal order for ${spec.name}`, (current) =>
     journalPendingOrder(current, {
-      orderUrl: placed.order.url,
+      orderUrl: order.url,
       directoryUrl: session.directoryUrl,
       accountUrl: session.accountUrl,
       identifiers: spec.domains,
@@ -55,7 +66,7 @@ export async function issueCertificate(
 
   const completed = await completeOrder(
     session,
-    placed.order,
+    order,
     spec,
     solverFor(context, spec),
     context.logger,
@@ -63,58 +74,24 @@ export async function issueCertificate(
   );
   const result = await recordCompletedOrder(context, session, spec, completed, placed.replaces);
   if (placed.incident) {
-    placed.incident.action = { kind: 'ordered-without-replaces', newSerial: result.status.newSerial, orderUrl: placed.order.url };
+    if (placed.incident.action.kind === 'none') {
+      placed.incident.action = {
+        kind: 'ordered-without-replaces',
+        newSerial: result.status.newSerial,
+        orderUrl: order.url,
+      };
+    }
     placed.incident.links.stateCommitUrl = result.commit?.url;
   }
   return {
     ...result,
-    status: { ...result.status, currentSerial: assessment.current?.serial, reason: assessment.status.reason },
+    status: {
+      ...result.status,
+      currentSerial: assessment.current?.serial,
+      reason: assessment.status.reason,
+    },
     incident: placed.incident,
     renewedCleanly: !placed.incident,
-  };
-}
-
-/** Records a valid order's certificate in the lineage and writes its files. */
-export async function recordCompletedOrder(
-  context: RunContext,
-  session: AcmeSession,
-  spec: CertificateSpec,
-  completed: CompletedOrder,
-  replaces: string | null,
-): Promise<CertificateResult> {
-  const record = buildCertificateRecord(completed.chainPem, completed.order, {
-    directoryUrl: session.directoryUrl,
-    accountUrl: session.accountUrl,
-    replaces,
-    now: context.now(),
-    keyLost: completed.privateKeyPem === undefined,
-  });
-  const commit = await commitLineage(
-    context,
-    spec.name,
-    `Record certificate ${record.serial} for ${spec.name}`,
-    (current) => recordIssued(clearPendingOrder(current), record),
-    { [record.chainFile]: completed.chainPem },
-  );
-
-  const files = completed.privateKeyPem
-    ? await writeIssuedFiles(context.settings.outputDirectory, spec.name, completed.chainPem, completed.privateKeyPem)
-    : undefined;
-  const verb = replaces ? `replacing ${replaces}` : 'without replaces';
-  context.logger.info(`${spec.name}: issued certificate ${record.serial} (${verb}), valid until ${record.notAfter}`);
-  return {
-    commit,
-    files,
-    status: {
-      name: spec.name,
-      domains: spec.domains,
-      outcome: 'renewed',
-      reason: '',
-      newSerial: record.serial,
-      notBefore: new Date(record.notBefore),
-      notAfter: new Date(record.notAfter),
-      replaces,
-    },
   };
 }
 
@@ -138,17 +115,32 @@ async function placeOrderFor(
   });
   if (!decision.certId) {
     context.logger.info(`${spec.name}: ordering without replaces: ${decision.omittedBecause}`);
-    return { order: await placeOrder(session, { identifiers, profile: spec.profile }), replaces: null };
+    return {
+      order: await placeOrder(session, { identifiers, profile: spec.profile }),
+      replaces: null,
+    };
   }
 
   try {
-    const order = await placeOrder(session, { identifiers, profile: spec.profile, replaces: decision.certId });
+    const order = await placeOrder(session, {
+      identifiers,
+      profile: spec.profile,
+      replaces: decision.certId,
+    });
     context.logger.info(`${spec.name}: ordered ${order.url} replacing ${decision.certId}`);
     return { order, replaces: decision.certId };
   } catch (error) {
     const kind = error instanceof AcmeProblemError ? classifyReplacesRefusal(error.problem) : null;
     if (!kind || !(error instanceof AcmeProblemError)) throw error;
-    return fallBackWithoutReplaces(context, session, spec, assessment, decision.certId, kind, error);
+    return fallBackWithoutReplaces(
+      context,
+      session,
+      spec,
+      assessment,
+      decision.certId,
+      kind,
+      error,
+    );
   }
 }
 
@@ -163,26 +155,57 @@ async function fallBackWithoutReplaces(
 ): Promise<PlacedOrder> {
   const now = context.now();
   const current = assessment.current;
-  context.logger.warning(`${spec.name}: the CA rejected replaces=${certId}: ${describeProblem(error.problem)} (${kind})`);
+  context.logger.warning(
+    `${spec.name}: the CA rejected replaces=${certId}: ${describeProblem(error.problem)} (${kind})`,
+  );
 
-  const commit = await commitLineage(context, spec.name, `Record that the CA rejected replaces for ${spec.name}`, (lineage) => {
-    let next = blockReplaces(lineage, { certId, reason: BLOCK_REASON[kind], at: now.toISOString(), detail: error.problem.detail });
-    if (kind === 'already-replaced' && current) {
-      next = markReplaced(next, current.serial, { at: now.toISOString(), unknownOrder: true });
-    }
-    return next;
-  });
-
+  const lost =
+    kind === 'already-replaced' ? await findLostReplacement(context.store, spec.name, certId) : {};
   const incident: ReplacementIncident = {
     certificate: spec.name,
     cause: kind,
-    problem: { status: error.problem.status, type: error.problem.type, detail: error.problem.detail },
+    problem: {
+      status: error.problem.status,
+      type: error.problem.type,
+      detail: error.problem.detail,
+    },
     at: now,
-    lineage: { serial: current?.serial ?? '', certId },
+    lineage: { serial: current?.serial ?? '', certId, lostInCommit: lost.lostInCommit },
     action: { kind: 'none' },
-    links: { stateCommitUrl: commit?.url },
+    links: {},
     policy: spec.onAlreadyReplaced,
   };
+
+  if (lost.orderUrl) {
+    const recovered = await recoverLostOrder(
+      context,
+      session,
+      spec,
+      lost.orderUrl,
+      certId,
+      incident,
+    );
+    if (recovered) return recovered;
+  }
+
+  await commitLineage(
+    context,
+    spec.name,
+    `Record that the CA rejected replaces for ${spec.name}`,
+    (lineage) => {
+      let next = blockReplaces(lineage, {
+        certId,
+        reason: BLOCK_REASON[kind],
+        at: now.toISOString(),
+        detail: error.problem.detail,
+      });
+      if (kind === 'already-replaced' && current) {
+        next = markReplaced(next, current.serial, { at: now.toISOString(), unknownOrder: true });
+      }
+      return next;
+    },
+  );
+
   if (kind === 'already-replaced' && spec.onAlreadyReplaced === 'fail') {
     const failure = new Error(
       `${spec.name}: the CA reports that certificate ${current?.serial} already has a replacement order, ` +
@@ -192,7 +215,72 @@ async function fallBackWithoutReplaces(
     throw failure;
   }
 
-  const order = await placeOrder(session, { identifiers: identifiersFor(spec.domains), profile: spec.profile });
+  const order = await placeOrder(session, {
+    identifiers: identifiersFor(spec.domains),
+    profile: spec.profile,
+  });
   context.logger.info(`${spec.name}: ordered ${order.url} without replaces after the refusal`);
+  return { order, replaces: null, incident };
+}
+
+/**
+ * Resumes the order an older version of the lineage recorded as the replacement of
+ * `certId`. When it yields a certificate with its key, that is this run's renewal.
+ * When the key is lost, the recovered certificate joins the lineage and the new order
+ * replaces it instead, which keeps the chain of `replaces` unbroken.
+ */
+async function recoverLostOrder(
+  context: RunContext,
+  session: AcmeSession,
+  spec: CertificateSpec,
+  orderUrl: string,
+  certId: string,
+  incident: ReplacementIncident,
+): Promise<PlacedOrder | undefined> {
+  context.logger.info(
+    `${spec.name}: the state history names order ${orderUrl} as the replacement of ${certId}; recovering it`,
+  );
+  const pending = {
+    orderUrl,
+    directoryUrl: session.directoryUrl,
+    accountUrl: session.accountUrl,
+    identifiers: spec.domains,
+    profile: spec.profile,
+    replaces: certId,
+    startedAt: context.now().toISOString(),
+  };
+  const recovered = await resumePendingOrder(context, spec, pending);
+  if (!recovered) return undefined;
+
+  incident.action = {
+    kind: 'recovered-journaled-order',
+    newSerial: recovered.status.newSerial,
+    orderUrl,
+  };
+  if (recovered.files) return { recovered: { ...recovered, incident }, replaces: certId, incident };
+
+  const lineage = await context.store.read(spec.name);
+  const successor = lineage ? currentCertificate(lineage) : undefined;
+  const identifiers = identifiersFor(spec.domains);
+  if (successor?.certId) {
+    try {
+      const order = await placeOrder(session, {
+        identifiers,
+        profile: spec.profile,
+        replaces: successor.certId,
+      });
+      context.logger.info(
+        `${spec.name}: ordered ${order.url} replacing the recovered certificate ${successor.serial}`,
+      );
+      return { order, replaces: successor.certId, incident };
+    } catch (error) {
+      if (!(error instanceof AcmeProblemError) || !classifyReplacesRefusal(error.problem))
+        throw error;
+      context.logger.warning(
+        `${spec.name}: the CA rejected replaces=${successor.certId} too: ${describeProblem(error.problem)}`,
+      );
+    }
+  }
+  const order = await placeOrder(session, { identifiers, profile: spec.profile });
   return { order, replaces: null, incident };
 }

@@ -1,12 +1,25 @@
 import { certificateIdentity } from '../ari/certid.js';
 import type { AcmeOrder } from '../acme/order.js';
+import type { AcmeSession } from '../acme/session.js';
+import { clearPendingOrder, recordIssued } from '../lineage/lineage.js';
 import type { CertificateRecord } from '../lineage/types.js';
+import type { CertificateSpec } from '../manifest/types.js';
+import type { CompletedOrder } from './complete-order.js';
+import type { CertificateResult, RunContext } from './context.js';
+import { commitLineage } from './helpers.js';
+import { writeIssuedFiles } from './outputs.js';
 
 /** Builds the lineage record of a certificate downloaded from `order`. */
 export function buildCertificateRecord(
   chainPem: string,
   order: AcmeOrder,
-  context: { directoryUrl: string; accountUrl: string; replaces: string | null; now: Date; keyLost: boolean },
+  context: {
+    directoryUrl: string;
+    accountUrl: string;
+    replaces: string | null;
+    now: Date;
+    keyLost: boolean;
+  },
 ): CertificateRecord {
   const identity = certificateIdentity(chainPem);
   const record: CertificateRecord = {
@@ -27,4 +40,55 @@ export function buildCertificateRecord(
   if (order.profile) record.profile = order.profile;
   if (context.keyLost) record.keyLost = true;
   return record;
+}
+
+/** Records a valid order's certificate in the lineage and writes its files. */
+export async function recordCompletedOrder(
+  context: RunContext,
+  session: AcmeSession,
+  spec: CertificateSpec,
+  completed: CompletedOrder,
+  replaces: string | null,
+): Promise<CertificateResult> {
+  const record = buildCertificateRecord(completed.chainPem, completed.order, {
+    directoryUrl: session.directoryUrl,
+    accountUrl: session.accountUrl,
+    replaces,
+    now: context.now(),
+    keyLost: completed.privateKeyPem === undefined,
+  });
+  const commit = await commitLineage(
+    context,
+    spec.name,
+    `Record certificate ${record.serial} for ${spec.name}`,
+    (current) => recordIssued(clearPendingOrder(current), record),
+    { [record.chainFile]: completed.chainPem },
+  );
+
+  const files = completed.privateKeyPem
+    ? await writeIssuedFiles(
+        context.settings.outputDirectory,
+        spec.name,
+        completed.chainPem,
+        completed.privateKeyPem,
+      )
+    : undefined;
+  const verb = replaces ? `replacing ${replaces}` : 'without replaces';
+  context.logger.info(
+    `${spec.name}: issued certificate ${record.serial} (${verb}), valid until ${record.notAfter}`,
+  );
+  return {
+    commit,
+    files,
+    status: {
+      name: spec.name,
+      domains: spec.domains,
+      outcome: 'renewed',
+      reason: '',
+      newSerial: record.serial,
+      notBefore: new Date(record.notBefore),
+      notAfter: new Date(record.notAfter),
+      replaces,
+    },
+  };
 }

@@ -6,7 +6,7 @@ import type { CertificateSpec } from '../manifest/types.js';
 import { completeOrder } from './complete-order.js';
 import type { CertificateResult, RunContext } from './context.js';
 import { commitLineage, solverFor } from './helpers.js';
-import { recordCompletedOrder } from './issue.js';
+import { recordCompletedOrder } from './record.js';
 
 /**
  * Resumes an order that an earlier run journaled and never recorded: `valid` is
@@ -22,14 +22,18 @@ export async function resumePendingOrder(
 ): Promise<CertificateResult | undefined> {
   const { logger } = context;
   if (pending.directoryUrl !== spec.ca.directoryUrl) {
-    logger.warning(`${spec.name}: dropping journaled order ${pending.orderUrl}: it belongs to another CA (${pending.directoryUrl})`);
+    logger.warning(
+      `${spec.name}: dropping journaled order ${pending.orderUrl}: it belongs to another CA (${pending.directoryUrl})`,
+    );
     await dropJournal(context, spec.name);
     return undefined;
   }
 
   const session = await context.session(spec.ca.directoryUrl);
   if (session.accountUrl !== pending.accountUrl) {
-    logger.warning(`${spec.name}: dropping journaled order ${pending.orderUrl}: another account placed it`);
+    logger.warning(
+      `${spec.name}: dropping journaled order ${pending.orderUrl}: another account placed it`,
+    );
     await dropJournal(context, spec.name);
     return undefined;
   }
@@ -39,7 +43,9 @@ export async function resumePendingOrder(
     order = await fetchOrder(session, pending.orderUrl);
   } catch (error) {
     if (error instanceof AcmeProblemError && error.problem.status === 404) {
-      logger.warning(`${spec.name}: journaled order ${pending.orderUrl} no longer exists (${describeProblem(error.problem)}); dropping it`);
+      logger.warning(
+        `${spec.name}: journaled order ${pending.orderUrl} no longer exists (${describeProblem(error.problem)}); dropping it`,
+      );
       await dropJournal(context, spec.name);
       return undefined;
     }
@@ -48,13 +54,22 @@ export async function resumePendingOrder(
 
   const expired = order.expires !== undefined && new Date(order.expires) <= context.now();
   if (order.status === 'invalid' || (expired && order.status !== 'valid')) {
-    logger.info(`${spec.name}: journaled order ${order.url} is ${expired ? 'expired' : 'invalid'}; dropping it`);
+    logger.info(
+      `${spec.name}: journaled order ${order.url} is ${expired ? 'expired' : 'invalid'}; dropping it`,
+    );
     await dropJournal(context, spec.name);
     return undefined;
   }
 
   logger.info(`${spec.name}: resuming journaled order ${order.url} (status ${order.status})`);
-  const completed = await completeOrder(session, order, spec, solverFor(context, spec), logger, context.settings.orderTimeoutMs);
+  const completed = await completeOrder(
+    session,
+    order,
+    spec,
+    solverFor(context, spec),
+    logger,
+    context.settings.orderTimeoutMs,
+  );
   const result = await recordCompletedOrder(context, session, spec, completed, pending.replaces);
   if (!completed.privateKeyPem) {
     logger.warning(
@@ -66,5 +81,7 @@ export async function resumePendingOrder(
 
 /** Dry-run aware removal of the write-ahead record. */
 async function dropJournal(context: RunContext, name: string): Promise<void> {
-  await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage: Lineage) => clearPendingOrder(lineage));
+  await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage: Lineage) =>
+    clearPendingOrder(lineage),
+  );
 }

@@ -23,21 +23,33 @@ export function decideReplaces(
   if (!current) return { omittedBecause: 'no earlier certificate in the lineage' };
   if (spec.replaces === 'never') return { omittedBecause: 'the manifest sets replaces: never' };
   if (!spec.ari) return { omittedBecause: 'the manifest sets ari: false' };
-  if (!ca.hasRenewalInfo) return { omittedBecause: 'the CA directory has no renewalInfo, so the CA has no ARI' };
-  if (!current.certId) return { omittedBecause: `certificate ${current.serial} has no Authority Key Identifier` };
+  if (!ca.hasRenewalInfo)
+    return { omittedBecause: 'the CA directory has no renewalInfo, so the CA has no ARI' };
+  if (!current.certId)
+    return { omittedBecause: `certificate ${current.serial} has no Authority Key Identifier` };
   if (current.directoryUrl !== ca.directoryUrl) {
-    return { omittedBecause: `certificate ${current.serial} came from another CA (${current.directoryUrl})` };
+    return {
+      omittedBecause: `certificate ${current.serial} came from another CA (${current.directoryUrl})`,
+    };
   }
   if (current.accountUrl !== ca.accountUrl) {
-    return { omittedBecause: `certificate ${current.serial} was ordered by another account (${current.accountUrl})` };
+    return {
+      omittedBecause: `certificate ${current.serial} was ordered by another account (${current.accountUrl})`,
+    };
   }
   if (!current.identifiers.some((identifier) => spec.domains.includes(identifier))) {
-    return { omittedBecause: `certificate ${current.serial} shares no identifier with the new order` };
+    return {
+      omittedBecause: `certificate ${current.serial} shares no identifier with the new order`,
+    };
   }
-  if (current.replacedBy) return { omittedBecause: `certificate ${current.serial} is already replaced` };
+  if (current.replacedBy)
+    return { omittedBecause: `certificate ${current.serial} is already replaced` };
 
   const block = lineage?.replacesBlocks?.find((candidate) => candidate.certId === current.certId);
-  if (block) return { omittedBecause: `the CA rejected replaces for ${current.certId} before (${block.reason})` };
+  if (block)
+    return {
+      omittedBecause: `the CA rejected replaces for ${current.certId} before (${block.reason})`,
+    };
 
   return { certId: current.certId };
 }

@@ -25,7 +25,10 @@ export interface RunDependencies {
 /** Builds the per-run context: one ACME account and one directory read per CA. */
 export function createRunContext(dependencies: RunDependencies): RunContext {
   const sessions = new Map<string, Promise<AcmeSession>>();
-  const directories = new Map<string, Promise<{ renewalInfo?: string; profiles?: Record<string, string> }>>();
+  const directories = new Map<
+    string,
+    Promise<{ renewalInfo?: string; profiles?: Record<string, string> }>
+  >();
   const { settings, logger, http } = dependencies;
 
   const session = (directoryUrl: string): Promise<AcmeSession> => {
@@ -49,8 +52,14 @@ export function createRunContext(dependencies: RunDependencies): RunContext {
     let read = directories.get(directoryUrl);
     if (!read) {
       read = http.get(directoryUrl).then((response) => {
-        if (response.status !== 200) throw new Error(`Reading the ACME directory ${directoryUrl} returned HTTP ${response.status}`);
-        const body = JSON.parse(response.body) as { renewalInfo?: string; meta?: { profiles?: Record<string, string> } };
+        if (response.status !== 200)
+          throw new Error(
+            `Reading the ACME directory ${directoryUrl} returned HTTP ${response.status}`,
+          );
+        const body = JSON.parse(response.body) as {
+          renewalInfo?: string;
+          meta?: { profiles?: Record<string, string> };
+        };
         return { renewalInfo: body.renewalInfo, profiles: body.meta?.profiles };
       });
       directories.set(directoryUrl, read);
@@ -92,7 +101,10 @@ export async function runCertificates(context: RunContext): Promise<RunResult> {
   return { results, failed: results.filter((result) => result.status.outcome === 'failed').length };
 }
 
-async function processCertificate(context: RunContext, spec: CertificateSpec): Promise<CertificateResult> {
+async function processCertificate(
+  context: RunContext,
+  spec: CertificateSpec,
+): Promise<CertificateResult> {
   const { logger, settings } = context;
   const renewing = settings.mode === 'renew' && !settings.dryRun;
   try {
@@ -106,8 +118,11 @@ async function processCertificate(context: RunContext, spec: CertificateSpec): P
     const assessment = await assessCertificate(context, spec, lineage);
     logger.info(`${spec.name}: ${assessment.status.reason}`);
     if (!assessment.due || !renewing) {
-      if (assessment.ariUpdate && renewing) await keepAriState(context, spec.name, assessment.ariUpdate);
-      return { status: { ...assessment.status, nextAction: nextActionFor(assessment.due, settings.mode) } };
+      if (assessment.ariUpdate && renewing)
+        await keepAriState(context, spec.name, assessment.ariUpdate);
+      return {
+        status: { ...assessment.status, nextAction: nextActionFor(assessment.due, settings.mode) },
+      };
     }
     return await issueCertificate(context, spec, lineage, assessment);
   } catch (error) {
@@ -116,7 +131,13 @@ async function processCertificate(context: RunContext, spec: CertificateSpec): P
     const incident = (error as { incident?: ReplacementIncident }).incident;
     if (incident) incident.action = { kind: 'failed', error: message };
     return {
-      status: { name: spec.name, domains: spec.domains, outcome: 'failed', reason: message, error: message },
+      status: {
+        name: spec.name,
+        domains: spec.domains,
+        outcome: 'failed',
+        reason: message,
+        error: message,
+      },
       incident,
     };
   }
@@ -124,17 +145,24 @@ async function processCertificate(context: RunContext, spec: CertificateSpec): P
 
 function nextActionFor(due: boolean, mode: RunSettings['mode']): string {
   if (!due) return 'nothing: not due';
-  return mode === 'renew' ? 'nothing (dry run): would order a new certificate' : 'order a new certificate';
+  return mode === 'renew'
+    ? 'nothing (dry run): would order a new certificate'
+    : 'order a new certificate';
 }
 
 /** Stores the ARI answer on the current certificate so the next run honours Retry-After and keeps the chosen moment. */
 async function keepAriState(context: RunContext, name: string, ari: AriState): Promise<void> {
-  await commitLineage(context, name, `Update renewal information of ${name}`, (lineage: Lineage) => {
-    const certificates = lineage.certificates.slice();
-    const last = certificates.at(-1);
-    if (last) certificates[certificates.length - 1] = { ...last, ari };
-    return { ...lineage, certificates };
-  });
+  await commitLineage(
+    context,
+    name,
+    `Update renewal information of ${name}`,
+    (lineage: Lineage) => {
+      const certificates = lineage.certificates.slice();
+      const last = certificates.at(-1);
+      if (last) certificates[certificates.length - 1] = { ...last, ari };
+      return { ...lineage, certificates };
+    },
+  );
 }
 
 function missingAccountKeyMessage(directoryUrl: string): string {
