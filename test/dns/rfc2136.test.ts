@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 
 import { findZone } from '../../src/dns/lookup.js';
 import { createRfc2136Provider, Rfc2136Error } from '../../src/dns/rfc2136/index.js';
@@ -133,6 +133,22 @@ describe('rfc2136 provider against BIND', () => {
     );
   });
 
+  test('clock skew gives BADTIME advice', async () => {
+    const provider = createRfc2136Provider(rfc2136Settings(), rfc2136Env(testbed));
+    const record = { name: `_acme-challenge.${uniqueLabel()}.example.test`, value: 'v' };
+    // Only Date is faked, so socket timeouts still run on the real clock.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - 3_600_000);
+    try {
+      await expect(provider.present(record)).rejects.toThrow(
+        /differ by more than 300 s \(BADTIME\)/,
+      );
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await resolveTestbedTxt(testbed, record.name)).toEqual([]);
+  });
+
   test('name outside the manifest zone uses SOA lookup', async () => {
     const settings = rfc2136Settings({ zone: 'example.org.test' });
     const provider = createRfc2136Provider(settings, rfc2136Env(testbed));
@@ -232,6 +248,13 @@ describe('rfc2136 configuration', () => {
     const env = rfc2136Env(testbed);
     delete env[variable];
     expect(() => createRfc2136Provider(rfc2136Settings(), env)).toThrow(`rfc2136: ${message}`);
+  });
+
+  test('secret set twice is an rfc2136 error', () => {
+    const env = { ...rfc2136Env(testbed), RFC2136_TSIG_SECRET_FILE: '/dev/null' };
+    expect(() => createRfc2136Provider(rfc2136Settings(), env)).toThrow(
+      'rfc2136: Both RFC2136_TSIG_SECRET and RFC2136_TSIG_SECRET_FILE are set. Set only one of them.',
+    );
   });
 
   test('rejects a secret that is not base64', () => {

@@ -1,5 +1,5 @@
 import type { DnsSettings } from '../../manifest/types.js';
-import { readEnv } from '../../env.js';
+import { EnvironmentError, readEnv } from '../../env.js';
 import { DnsClientError, parseServerAddress, DEFAULT_DNS_TIMEOUT_MS } from '../client.js';
 import { InvalidDnsNameError, normalizeDnsName } from '../names.js';
 import { parseTsigAlgorithm, TSIG_ALGORITHMS, type TsigKey } from './tsig.js';
@@ -35,7 +35,13 @@ const DEFAULT_TTL_SECONDS = 60;
 
 function readPrefixedEnv(env: NodeJS.ProcessEnv, suffix: string): string | undefined {
   for (const prefix of RFC2136_ENV_PREFIXES) {
-    const value = readEnv(env, `${prefix}${suffix}`);
+    let value: string | undefined;
+    try {
+      value = readEnv(env, `${prefix}${suffix}`);
+    } catch (error) {
+      if (error instanceof EnvironmentError) throw new Rfc2136Error(error.message);
+      throw error;
+    }
     if (value !== undefined) return value;
   }
   return undefined;
