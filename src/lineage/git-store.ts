@@ -188,8 +188,9 @@ class GitStore implements GitLineageStore {
     message: string,
   ): Promise<CommitInfo> {
     assertCertificateName(name);
-    if (message.trim() === '')
+    if (message.trim() === '') {
       throw new Error(`Missing commit message for the lineage of ${name}: give a subject line.`);
+    }
 
     const queueKey = `${resolve(this.repository)}\0${this.target.ref}`;
     return runQueued(queueKey, () => this.updateWithRetries(name, change, message));
@@ -228,7 +229,7 @@ class GitStore implements GitLineageStore {
       if (attempt >= this.maxAttempts) {
         throw new Error(
           `Could not update the lineage of ${name} on ${this.description}: other writers moved the branch ` +
-            `during each of ${attempt} attempts (last: ${outcome.reason}). Run again later; nothing was lost.`,
+            `during each of ${attempt} attempts (last: ${outcome.reason}). This change was not recorded. Run again later.`,
         );
       }
       const delay = backoffMs(attempt);

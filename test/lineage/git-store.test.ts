@@ -225,7 +225,7 @@ describe('git lineage store', () => {
     );
 
     await expect(update).rejects.toThrow(
-      /moved the branch during each of 3 attempts .*Run again later/,
+      /moved the branch during each of 3 attempts .*This change was not recorded\. Run again later\./,
     );
     expect(calls).toBe(3);
   });
