@@ -1,0 +1,159 @@
+import type { ChallengeRecord, DnsProvider } from '../../provider.js';
+import type { DnsSettings } from '../../../manifest/types.js';
+import type { Logger } from '../../../log.js';
+import { ProviderError, readSetting, requireSetting } from '../shared/errors.js';
+import { normalizeName, pickLongestZone, relativeName } from '../shared/names.js';
+import { TencentApiError, TencentClient } from './client.js';
+
+const PROVIDER = 'tencentcloud';
+const PAGE_SIZE = 100;
+/** Record line that every DNSPod plan has; the API requires one. */
+const DEFAULT_RECORD_LINE = '默认';
+/** Smallest TTL the free DNSPod plan accepts, in seconds. */
+const TXT_TTL = 600;
+
+interface DescribeDomainListResponse {
+  DomainCountInfo: { AllTotal: number };
+  DomainList: { Name: string }[];
+}
+
+interface DescribeRecordListResponse {
+  RecordCountInfo: { TotalCount: number };
+  RecordList: { RecordId: number; Name: string; Type: string; Value: string }[];
+}
+
+/** Converts a normalized name and its zone to the API's form: `Domain` plus the relative `SubDomain`. */
+function toDnspodName(name: string, zone: string): { Domain: string; SubDomain: string } {
+  return { Domain: zone, SubDomain: relativeName(name, zone) };
+}
+
+export function createTencentClient(env: NodeJS.ProcessEnv): TencentClient {
+  const secretId = requireSetting(
+    PROVIDER,
+    env,
+    ['TENCENTCLOUD_SECRET_ID'],
+    'the SecretId of a CAM user allowed to change DNSPod records',
+  );
+  const secretKey = requireSetting(
+    PROVIDER,
+    env,
+    ['TENCENTCLOUD_SECRET_KEY'],
+    'the SecretKey that belongs to TENCENTCLOUD_SECRET_ID',
+  );
+  const endpoint =
+    readSetting(PROVIDER, env, 'TENCENTCLOUD_API_BASE_URL') ??
+    'https://dnspod.tencentcloudapi.com/';
+  return new TencentClient(
+    endpoint,
+    { secretId, secretKey, sessionToken: readSetting(PROVIDER, env, 'TENCENTCLOUD_SESSION_TOKEN') },
+    readSetting(PROVIDER, env, 'TENCENTCLOUD_REGION'),
+  );
+}
+
+/** Creates the Tencent Cloud DNSPod provider: one record per TXT value, so values on one name never conflict. */
+export function createTencentProvider(
+  settings: DnsSettings,
+  env: NodeJS.ProcessEnv,
+  logger?: Logger,
+): DnsProvider {
+  const client = createTencentClient(env);
+  const added = new Map<string, { zone: string; recordId: number }>();
+  let domains: Promise<string[]> | undefined;
+
+  const listDomains = async (): Promise<string[]> => {
+    const names: string[] = [];
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const response = await client.call<DescribeDomainListResponse>('DescribeDomainList', {
+        Offset: offset,
+        Limit: PAGE_SIZE,
+      });
+      names.push(...response.DomainList.map((domain) => normalizeName(domain.Name)));
+      if (
+        offset + PAGE_SIZE >= response.DomainCountInfo.AllTotal ||
+        response.DomainList.length === 0
+      )
+        return names;
+    }
+  };
+
+  const findZone = async (name: string): Promise<string> => {
+    if (settings.zone) return normalizeName(settings.zone);
+    domains ??= listDomains();
+    domains.catch(() => (domains = undefined));
+    const zone = pickLongestZone(name, await domains, (domain) => domain);
+    if (!zone) {
+      throw new ProviderError(
+        PROVIDER,
+        `No domain visible to TENCENTCLOUD_SECRET_ID contains ${name} (domains seen: ${(await domains).join(', ') || 'none'}). ` +
+          'Add the domain to DNSPod, allow dnspod:DescribeDomainList, or set dns.zone in the manifest.',
+      );
+    }
+    return zone;
+  };
+
+  const findRecordIds = async (name: string, zone: string, value: string): Promise<number[]> => {
+    const target = toDnspodName(name, zone);
+    const ids: number[] = [];
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      let response: DescribeRecordListResponse;
+      try {
+        response = await client.call<DescribeRecordListResponse>('DescribeRecordList', {
+          Domain: target.Domain,
+          Subdomain: target.SubDomain,
+          RecordType: 'TXT',
+          Offset: offset,
+          Limit: PAGE_SIZE,
+        });
+      } catch (error) {
+        // DNSPod reports an empty result as this error rather than an empty list.
+        if (error instanceof TencentApiError && error.code === 'ResourceNotFound.NoDataOfRecord')
+          return ids;
+        throw error;
+      }
+      ids.push(
+        ...response.RecordList.filter((r) => r.Type === 'TXT' && r.Value === value).map(
+          (r) => r.RecordId,
+        ),
+      );
+      if (
+        offset + PAGE_SIZE >= response.RecordCountInfo.TotalCount ||
+        response.RecordList.length === 0
+      )
+        return ids;
+    }
+  };
+
+  return {
+    name: PROVIDER,
+    propagationTimeoutMs: 600_000,
+
+    async present(record: ChallengeRecord): Promise<void> {
+      const name = normalizeName(record.name);
+      const zone = await findZone(name);
+      const response = await client.call<{ RecordId: number }>('CreateRecord', {
+        ...toDnspodName(name, zone),
+        RecordType: 'TXT',
+        RecordLine: DEFAULT_RECORD_LINE,
+        Value: record.value,
+        TTL: TXT_TTL,
+      });
+      added.set(`${name}\n${record.value}`, { zone, recordId: response.RecordId });
+      logger?.debug(
+        `${PROVIDER}: added TXT ${name} in domain ${zone} (record ${response.RecordId})`,
+      );
+    },
+
+    async cleanUp(record: ChallengeRecord): Promise<void> {
+      const name = normalizeName(record.name);
+      const key = `${name}\n${record.value}`;
+      const known = added.get(key);
+      const zone = known?.zone ?? (await findZone(name));
+      const ids = known ? [known.recordId] : await findRecordIds(name, zone, record.value);
+      for (const id of ids) {
+        await client.call('DeleteRecord', { Domain: zone, RecordId: id });
+        logger?.debug(`${PROVIDER}: deleted TXT ${name} (record ${id})`);
+      }
+      added.delete(key);
+    },
+  };
+}
