@@ -7,7 +7,7 @@ import { closestMatch, didYouMean, toKebabCase } from './suggest.js';
 import type { DnsSettings } from './types.js';
 
 /** Keys of a `dns` map that the manifest itself reads. Every other key is a provider option. */
-export const DNS_KEYS = ['provider', 'zone', 'nameservers', 'challenge-alias'] as const;
+const DNS_KEYS = ['provider', 'zone', 'nameservers', 'challenge-alias'] as const;
 
 /**
  * DNS settings that one level (defaults or a certificate) sets. `null` unsets an
@@ -248,7 +248,10 @@ function readProviderOption(
   const value = entry.value;
   if (isScalar(value) && value.value === null) {
     layer.options[entry.key] = null;
-  } else if (isScalar(value) && ['string', 'number', 'boolean'].includes(typeof value.value)) {
+  } else if (isScalar(value) && typeof value.value === 'number') {
+    // The text as written keeps what the number conversion drops, such as the leading zero of `0123`.
+    layer.options[entry.key] = value.source ?? String(value.value);
+  } else if (isScalar(value) && ['string', 'boolean'].includes(typeof value.value)) {
     layer.options[entry.key] = String(value.value);
   } else {
     reader.report(
@@ -260,7 +263,7 @@ function readProviderOption(
 }
 
 /** True for option names such as `tsig-secret`, `api-token` or `api-key`, but not `tsig-key-name` or `access-key-id`. */
-export function looksLikeCredential(key: string): boolean {
+function looksLikeCredential(key: string): boolean {
   const lower = key.toLowerCase();
   if (SECRET_WORDS.some((word) => lower.includes(word))) return true;
   if (!lower.includes('key')) return false;

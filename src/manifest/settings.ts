@@ -86,7 +86,7 @@ export function resolveSettings(
     reader.report(
       position,
       path,
-      `no CA is set: add \`ca: letsencrypt\` (or another preset: ${Object.keys(CA_PRESETS).join(', ')}; or a directory URL) under \`defaults\` or this certificate.`,
+      `no CA is set: add \`ca: letsencrypt\` under \`defaults\` or this certificate. Other presets are ${Object.keys(CA_PRESETS).join(', ')}, and a directory URL works too.`,
     );
   }
 

@@ -186,6 +186,20 @@ describe('top level', () => {
     });
   });
 
+  it('rejects a key that is not a string', () => {
+    const problem = onlyProblemOf(`${WWW}    42: x\n`);
+
+    expect(problem).toMatchObject({ line: 8, column: 5, path: 'certificates[0]' });
+    expect(problem.message).toBe('keys must be plain strings, found the number `42`.');
+  });
+
+  it('rejects a name without a value', () => {
+    const problem = onlyProblemOf(`${HEADER}  - name:\n    domains: [example.com]\n`);
+
+    expect(problem).toMatchObject({ line: 6, column: 10, path: 'certificates[0].name' });
+    expect(problem.message).toBe('expected a string, found no value: give a name such as `www`.');
+  });
+
   it('rejects YAML merge keys', () => {
     const problem = onlyProblemOf(
       `${HEADER}  - <<: { ari: false }\n    name: www\n    domains: [example.com]\n`,
@@ -445,6 +459,18 @@ describe('dns settings', () => {
     ]);
     expect(problems[0]?.message).toContain('port `0` is not a number from 1 to 65535');
     expect(problems[1]?.message).toContain('`example.com` is not an IPv6 address');
+  });
+
+  it('keeps provider option numbers as written', () => {
+    const text = `${WWW}    dns: { account-id: 0123, ttl: 60, verify: True, region: eu-west-1 }\n`;
+    const [www] = parseManifest(text, 'm.yml').certificates;
+
+    expect(www?.dns.options).toEqual({
+      'account-id': '0123',
+      ttl: '60',
+      verify: 'true',
+      region: 'eu-west-1',
+    });
   });
 
   it('rejects an empty nameserver list', () => {
