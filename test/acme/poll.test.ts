@@ -43,7 +43,10 @@ describe('pollStatus on a processing order', () => {
     const clock = fakeClock(new Date('2026-12-04T12:00:00Z'));
     const replies = [
       { status: 'processing', retryAfter: '15' },
-      { status: 'processing', retryAfter: () => new Date(clock.now().getTime() + 15_000).toUTCString() },
+      {
+        status: 'processing',
+        retryAfter: () => new Date(clock.now().getTime() + 15_000).toUTCString(),
+      },
       { status: 'processing', retryAfter: '15' },
       { status: 'valid', retryAfter: undefined },
     ];
@@ -52,7 +55,8 @@ describe('pollStatus on a processing order', () => {
     const final = await pollStatus(
       async () => {
         const reply = replies[calls++]!;
-        const retryAfter = typeof reply.retryAfter === 'function' ? reply.retryAfter() : reply.retryAfter;
+        const retryAfter =
+          typeof reply.retryAfter === 'function' ? reply.retryAfter() : reply.retryAfter;
         return { value: reply.status, retryAfter };
       },
       (status) => status === 'valid' || status === 'invalid',
@@ -75,7 +79,9 @@ describe('pollStatus on a processing order', () => {
       { timeoutMs: 40_000, sleep: clock.sleep, now: clock.now },
     );
 
-    await expect(polling).rejects.toThrow(/Timed out after 30 s: order https:\/\/ca.test\/order\/1 is still processing/);
+    await expect(polling).rejects.toThrow(
+      /Timed out after 30 s: order https:\/\/ca.test\/order\/1 is still processing/,
+    );
     await expect(polling).rejects.toThrow(/next run resumes it/);
   });
 

@@ -42,8 +42,11 @@ describe('renew on the test bed', () => {
       expect(lineage.pendingOrder).toBeUndefined();
       const [record] = lineage.certificates;
       expect(record!.certId).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
-      expect(workspace.git(['show', `acme-lineage:${name}/${record!.chainFile}`])).toContain('BEGIN CERTIFICATE');
-      const keyMode = statSync(path.join(workspace.outputDirectory, name, 'privkey.pem')).mode & 0o777;
+      expect(workspace.git(['show', `acme-lineage:${name}/${record!.chainFile}`])).toContain(
+        'BEGIN CERTIFICATE',
+      );
+      const keyMode =
+        statSync(path.join(workspace.outputDirectory, name, 'privkey.pem')).mode & 0o777;
       expect(keyMode).toBe(0o600);
     }
     expect(workspace.git(['ls-tree', '-r', '--name-only', 'acme-lineage'])).not.toMatch(/privkey/);
@@ -88,7 +91,10 @@ describe('renew on the test bed', () => {
     expect(workspace.lineage('api').certificates).toHaveLength(1);
 
     // The CA echoes `replaces` in the order object (RFC 9773 section 5).
-    const http = createHttpClient({ userAgent: 'acme-lineage-test', caCertificates: readFileSync(testbed.caCertPath, 'utf8') });
+    const http = createHttpClient({
+      userAgent: 'acme-lineage-test',
+      caCertificates: readFileSync(testbed.caCertPath, 'utf8'),
+    });
     configureAcmeHttp({ userAgent: 'acme-lineage-test', agent: http.agent });
     const session = await AcmeSession.open({
       directoryUrl: testbed.directoryUrl,

@@ -40,7 +40,8 @@ export function createWorkspace(manifest: string): Workspace {
   mkdirSync(path.dirname(manifestPath), { recursive: true });
   writeFileSync(manifestPath, manifest);
 
-  const git = (args: string[]) => execFileSync('git', args, { cwd: directory, encoding: 'utf8' }).trim();
+  const git = (args: string[]) =>
+    execFileSync('git', args, { cwd: directory, encoding: 'utf8' }).trim();
   git(['init', '-q', '-b', 'main']);
   git(['add', '.']);
   git(['commit', '-q', '-m', 'Add the manifest']);
@@ -50,7 +51,8 @@ export function createWorkspace(manifest: string): Workspace {
     accountKeyPath: path.join(directory, '..', `${path.basename(directory)}-account.pem`),
     outputDirectory: path.join(directory, '..', `${path.basename(directory)}-certificates`),
     git,
-    lineage: (name) => JSON.parse(git(['show', `acme-lineage:${name}/lineage.json`])) as LineageFile,
+    lineage: (name) =>
+      JSON.parse(git(['show', `acme-lineage:${name}/lineage.json`])) as LineageFile,
   };
 }
 
@@ -94,12 +96,17 @@ export async function runCli(
   const code = await main(
     [
       command,
-      '--manifest', workspace.manifestPath,
-      '--state', workspace.directory,
-      '--account-key', workspace.accountKeyPath,
+      '--manifest',
+      workspace.manifestPath,
+      '--state',
+      workspace.directory,
+      '--account-key',
+      workspace.accountKeyPath,
       '--create-account-key',
-      '--output', workspace.outputDirectory,
-      '--ca-certificates', testbed.caCertPath,
+      '--output',
+      workspace.outputDirectory,
+      '--ca-certificates',
+      testbed.caCertPath,
       ...extra,
     ],
     env,

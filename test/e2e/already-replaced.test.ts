@@ -1,0 +1,194 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { identifiersFor, placeOrder } from '../../src/acme/order.js';
+import { AcmeSession, configureAcmeHttp } from '../../src/acme/session.js';
+import { createHttpClient } from '../../src/http.js';
+import { createMemoryLogger } from '../../src/log.js';
+import { completeOrder } from '../../src/renew/complete-order.js';
+import { createDnsProvider } from '../../src/dns/registry.js';
+import { presentChallenges } from '../../src/dns/challenge.js';
+import { loadTestbed, setRenewalInfo, type Testbed } from '../helpers/testbed.js';
+import {
+  createWorkspace,
+  runCli,
+  testbedEnv,
+  testbedManifest,
+  type Workspace,
+} from '../helpers/workspace.js';
+
+const HOUR = 3_600_000;
+
+/** Tells Pebble that the current certificate of `name` must be replaced now. */
+async function windowInThePast(
+  testbed: Testbed,
+  workspace: Workspace,
+  name: string,
+): Promise<void> {
+  const current = workspace.lineage(name).certificates.at(-1)!;
+  const chain = workspace.git(['show', `acme-lineage:${name}/${current.chainFile}`]);
+  await setRenewalInfo(testbed, chain, {
+    suggestedWindow: {
+      start: new Date(Date.now() - 3 * HOUR).toISOString(),
+      end: new Date(Date.now() - HOUR).toISOString(),
+    },
+  });
+}
+
+/** Runs a git command in a temporary work tree of the state branch, as a person editing it would. */
+function onStateBranch(workspace: Workspace, args: string[][]): void {
+  const tree = mkdtempSync(path.join(tmpdir(), 'acme-lineage-state-'));
+  workspace.git(['worktree', 'add', '-q', tree, 'acme-lineage']);
+  for (const command of args) execFileSync('git', command, { cwd: tree });
+  workspace.git(['worktree', 'remove', '--force', tree]);
+}
+
+describe('CA reports an existing replacement order', () => {
+  let testbed: Testbed;
+
+  beforeAll(() => {
+    testbed = loadTestbed();
+  });
+
+  /** Issues A, then B replacing A, on a fresh workspace; returns both records. */
+  async function issueAThenB(name: string, domain: string) {
+    const workspace = createWorkspace(
+      testbedManifest(testbed, `  - name: ${name}\n    domains: [${domain}, "*.${domain}"]\n`),
+    );
+    expect((await runCli(testbed, workspace, 'renew')).code).toBe(0);
+    const a = workspace.lineage(name).certificates[0]!;
+    await windowInThePast(testbed, workspace, name);
+    expect((await runCli(testbed, workspace, 'renew', ['--refresh-ari'])).code).toBe(0);
+    const b = workspace.lineage(name).certificates[1]!;
+    expect(b.replaces).toBe(a.certId);
+    return { workspace, a, b };
+  }
+
+  /** Checks A → B → C, where B came back without its key and C replaces B. */
+  function expectRecoveredChain(
+    workspace: Workspace,
+    name: string,
+    a: { serial: string },
+    b: { serial: string; certId: string | null },
+  ) {
+    const lineage = workspace.lineage(name);
+    expect(lineage.certificates).toHaveLength(3);
+    const [first, second, third] = lineage.certificates;
+    expect(first!.serial).toBe(a.serial);
+    expect(first!.replacedBy?.serial).toBe(b.serial);
+    expect(second!.serial).toBe(b.serial);
+    expect(second!.keyLost).toBe(true);
+    expect(second!.replacedBy?.serial).toBe(third!.serial);
+    expect(third!.replaces).toBe(b.certId);
+    expect(lineage.pendingOrder).toBeUndefined();
+    expect(
+      readFileSync(path.join(workspace.outputDirectory, name, 'privkey.pem'), 'utf8'),
+    ).toContain('PRIVATE KEY');
+  }
+
+  it('resumes the journaled order when the record commit was reverted', async () => {
+    const { workspace, a, b } = await issueAThenB('web', 'revert-record.example.test');
+    const recordB = workspace.git([
+      'log',
+      '--format=%H',
+      '-1',
+      '--grep',
+      `Record certificate ${b.serial}`,
+      'acme-lineage',
+    ]);
+    onStateBranch(workspace, [['revert', '--no-edit', recordB]]);
+    expect(workspace.lineage('web').pendingOrder?.orderUrl).toBe(b.orderUrl);
+
+    const run = await runCli(testbed, workspace, 'renew');
+
+    expect(run.code, run.log.join('\n')).toBe(0);
+    expect(run.log.some((line) => line.includes(`resuming journaled order ${b.orderUrl}`))).toBe(
+      true,
+    );
+    expect(run.log.some((line) => line.includes('already has a replacement order'))).toBe(false);
+    expectRecoveredChain(workspace, 'web', a, b);
+  });
+
+  it('finds the lost order in the history after alreadyReplaced', async () => {
+    const { workspace, a, b } = await issueAThenB('web', 'revert-both.example.test');
+    const journalB = workspace.git([
+      'log',
+      '--format=%H',
+      '-1',
+      '--grep',
+      'Journal order for web',
+      'acme-lineage',
+    ]);
+    onStateBranch(workspace, [['revert', '--no-edit', `${journalB}^..acme-lineage`]]);
+    expect(workspace.lineage('web').certificates).toHaveLength(1);
+    expect(workspace.lineage('web').pendingOrder).toBeUndefined();
+
+    const run = await runCli(testbed, workspace, 'renew', ['--refresh-ari']);
+
+    expect(run.code, run.log.join('\n')).toBe(0);
+    expect(
+      run.log.some((line) => /alreadyReplaced|already has a replacement order/.test(line)),
+      run.log.join('\n'),
+    ).toBe(true);
+    expect(run.log.some((line) => line.includes(`names order ${b.orderUrl}`))).toBe(true);
+    expectRecoveredChain(workspace, 'web', a, b);
+
+    const again = await runCli(testbed, workspace, 'renew');
+    expect(again.code).toBe(0);
+    expect(workspace.lineage('web').certificates).toHaveLength(3);
+  });
+
+  it('orders without replaces when another client replaced the certificate', async () => {
+    const workspace = createWorkspace(
+      testbedManifest(testbed, `  - name: api\n    domains: [other-client.example.test]\n`),
+    );
+    expect((await runCli(testbed, workspace, 'renew')).code).toBe(0);
+    const a = workspace.lineage('api').certificates[0]!;
+
+    // Another client with the same account orders and finalizes a replacement of A.
+    const caCertificates = readFileSync(testbed.caCertPath, 'utf8');
+    const http = createHttpClient({ userAgent: 'another-client', caCertificates });
+    configureAcmeHttp({ userAgent: 'another-client', agent: http.agent });
+    const logger = createMemoryLogger();
+    const session = await AcmeSession.open({
+      directoryUrl: testbed.directoryUrl,
+      accountKeyPem: readFileSync(workspace.accountKeyPath, 'utf8'),
+      logger,
+    });
+    const order = await placeOrder(session, {
+      identifiers: identifiersFor(['other-client.example.test']),
+      profile: 'shortlived',
+      replaces: a.certId!,
+    });
+    const settings = { provider: 'rfc2136', nameservers: [testbed.dns.server], options: {} };
+    const provider = createDnsProvider(settings, testbedEnv(testbed));
+    const spec = { domains: ['other-client.example.test'], keyType: 'ec-p256' } as never;
+    await completeOrder(
+      session,
+      order,
+      spec,
+      (records) =>
+        presentChallenges(records, provider, { logger, nameservers: [testbed.dns.server] }),
+      logger,
+      60_000,
+    );
+    http.close();
+
+    await windowInThePast(testbed, workspace, 'api');
+    const run = await runCli(testbed, workspace, 'renew', ['--refresh-ari']);
+
+    expect(run.code, run.log.join('\n')).toBe(0);
+    const lineage = workspace.lineage('api');
+    expect(lineage.certificates).toHaveLength(2);
+    expect(lineage.certificates[0]!.replacedBy?.unknownOrder).toBe(true);
+    expect(lineage.certificates[1]!.replaces).toBeNull();
+    expect(lineage.replacesBlocks?.map((block) => block.reason)).toEqual(['already-replaced']);
+
+    const again = await runCli(testbed, workspace, 'renew');
+    expect(again.code).toBe(0);
+    expect(workspace.lineage('api').certificates).toHaveLength(2);
+  });
+});
