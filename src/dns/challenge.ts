@@ -85,7 +85,7 @@ async function chooseResolver(
   const system = getServers()[0];
   if (!system)
     throw new Error(
-      `${provider.name}: no DNS resolver configured on this machine to look up CNAME and NS records.`,
+      `${provider.name}: no DNS resolver is configured on this machine, and one is needed to look up CNAME and NS records. Add a nameserver line to /etc/resolv.conf.`,
     );
   return {
     server: formatServerAddress(parseServerAddress(system)),

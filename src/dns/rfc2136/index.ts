@@ -35,14 +35,14 @@ export function createRfc2136Provider(settings: DnsSettings, env: NodeJS.Process
   return {
     name: 'rfc2136',
     propagationTimeoutMs: config.propagationTimeoutMs,
-    present: (record: ChallengeRecord) =>
+    present: async (record: ChallengeRecord) =>
       update({
         action: 'add',
         name: normalizeDnsName(record.name),
         value: record.value,
         ttl: config.ttl,
       }),
-    cleanUp: (record: ChallengeRecord) =>
+    cleanUp: async (record: ChallengeRecord) =>
       update({ action: 'delete', name: normalizeDnsName(record.name), value: record.value }),
     // The primary that accepted the update. Secondaries catch up later by NOTIFY and
     // zone transfer. A manifest that lists them in `nameservers` has them checked instead.
