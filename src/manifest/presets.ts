@@ -5,7 +5,7 @@ export interface CaPreset {
   externalAccountBinding: boolean;
 }
 
-/** Directory URLs of the CAs the manifest knows by name. */
+/** Directory URLs of the CAs that the manifest accepts by name. */
 export const CA_PRESETS: Readonly<Record<string, CaPreset>> = Object.freeze({
   letsencrypt: {
     directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory',

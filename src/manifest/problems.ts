@@ -3,7 +3,7 @@ export interface ManifestProblem {
   file: string;
   line: number;
   column: number;
-  /** What is wrong and how to fix it, as a sentence. */
+  /** Sentence that names the fault and its fix. */
   message: string;
   /** Location in the manifest's structure, for example `certificates[2].domains[0]`. */
   path?: string;

@@ -1,13 +1,16 @@
 /**
- * Optimal string alignment distance: insertions, deletions, substitutions and
- * transpositions of adjacent characters each cost 1.
+ * Returns the optimal string alignment distance, in which insertions, deletions,
+ * substitutions and transpositions of adjacent characters each cost 1.
  */
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const columns = b.length + 1;
-  const distance: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: columns }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  // Row 0 and column 0 hold the cost of building a prefix from nothing: its length.
+  const distance: number[][] = Array.from({ length: rows }, () =>
+    new Array<number>(columns).fill(0),
   );
+  for (let i = 0; i < rows; i++) distance[i]![0] = i;
+  for (let j = 0; j < columns; j++) distance[0]![j] = j;
 
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < columns; j++) {
