@@ -57,6 +57,8 @@ class GitHubLineageStore implements LineageStore {
   /** File listings by tree id. Trees and blobs never change, so they are cached for the run. */
   private readonly treeFiles = new Map<string, Promise<Map<string, string>>>();
   private readonly blobTexts = new Map<string, Promise<string>>();
+  /** Tail of the queue of this store's updates. */
+  private updates: Promise<unknown> = Promise.resolve();
 
   constructor(options: GitHubLineageStoreOptions) {
     this.octokit = options.octokit;
@@ -98,13 +100,27 @@ class GitHubLineageStore implements LineageStore {
     return lineages;
   }
 
+  /**
+   * Queues the update behind this store's earlier ones. Concurrent updates from one
+   * run would otherwise only race each other for the branch tip, so only updates from
+   * other jobs can make an attempt fail.
+   */
   async update(
     name: string,
     change: (current: Lineage | undefined) => LineageChange,
     message: string,
   ): Promise<CommitInfo> {
     assertCertificateName(name);
+    const result = this.updates.then(() => this.updateNow(name, change, message));
+    this.updates = result.catch(() => undefined);
+    return result;
+  }
 
+  private async updateNow(
+    name: string,
+    change: (current: Lineage | undefined) => LineageChange,
+    message: string,
+  ): Promise<CommitInfo> {
     for (let attempt = 1; ; attempt++) {
       const head = await this.readHead();
       const current = head ? await this.readLineageAt(head, name) : undefined;

@@ -209,6 +209,26 @@ describe('GitHub lineage store', () => {
     expect(git.history(BRANCH)).toHaveLength(3);
   });
 
+  it('queues concurrent updates of one store', async () => {
+    const shared = store();
+    await shared.update('seed', append('seed', '01'), 'Record seed');
+    const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
+
+    await Promise.all(
+      names.map((name) => shared.update(name, append(name, '01'), `Record ${name}`)),
+    );
+
+    const updates = fake.requestsTo('PATCH', '/repos/:owner/:repo/git/refs/:ref');
+    expect(updates).toHaveLength(names.length);
+    expect((await store().readAll()).map((item) => item.name)).toEqual([...names, 'seed']);
+  });
+
+  it('rejects an invalid name', async () => {
+    await expect(store().update('a/b', append('a/b', '01'), 'Record')).rejects.toThrow(
+      'Invalid certificate name',
+    );
+  });
+
   it('gives up after five lost races', async () => {
     await store().update('www', append('www', '01'), 'Record 01');
     let serial = 16;
