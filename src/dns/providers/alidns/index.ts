@@ -14,6 +14,7 @@ const TXT_TTL = 600;
 interface DescribeDomainsResponse {
   TotalCount: number;
   PageNumber: number;
+  PageSize?: number;
   Domains: { Domain: { DomainName: string }[] };
 }
 
@@ -69,8 +70,11 @@ export function createAlidnsProvider(
         PageSize: String(DOMAIN_PAGE_SIZE),
       });
       names.push(...response.Domains.Domain.map((domain) => normalizeName(domain.DomainName)));
-      if (page * DOMAIN_PAGE_SIZE >= response.TotalCount || response.Domains.Domain.length === 0)
+      // The server may cap the page size below the one requested, so its own PageSize counts.
+      const pageSize = response.PageSize ?? DOMAIN_PAGE_SIZE;
+      if (page * pageSize >= response.TotalCount || response.Domains.Domain.length === 0) {
         return names;
+      }
     }
   };
 

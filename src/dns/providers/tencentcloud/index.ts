@@ -62,17 +62,17 @@ export function createTencentProvider(
 
   const listDomains = async (): Promise<string[]> => {
     const names: string[] = [];
-    for (let offset = 0; ; offset += PAGE_SIZE) {
+    // The offset advances by what the server returned, which may be fewer than Limit.
+    for (let offset = 0; ; ) {
       const response = await client.call<DescribeDomainListResponse>('DescribeDomainList', {
         Offset: offset,
         Limit: PAGE_SIZE,
       });
       names.push(...response.DomainList.map((domain) => normalizeName(domain.Name)));
-      if (
-        offset + PAGE_SIZE >= response.DomainCountInfo.AllTotal ||
-        response.DomainList.length === 0
-      )
+      offset += response.DomainList.length;
+      if (offset >= response.DomainCountInfo.AllTotal || response.DomainList.length === 0) {
         return names;
+      }
     }
   };
 
