@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -11,7 +9,8 @@ import { createMemoryLogger } from '../../src/log.js';
 import { completeOrder } from '../../src/renew/complete-order.js';
 import { createDnsProvider } from '../../src/dns/registry.js';
 import { presentChallenges } from '../../src/dns/challenge.js';
-import { loadTestbed, setRenewalInfo, type Testbed } from '../helpers/testbed.js';
+import { onStateBranch, windowInThePast } from '../helpers/state-branch.js';
+import { loadTestbed, type Testbed } from '../helpers/testbed.js';
 import {
   createWorkspace,
   runCli,
@@ -19,32 +18,6 @@ import {
   testbedManifest,
   type Workspace,
 } from '../helpers/workspace.js';
-
-const HOUR = 3_600_000;
-
-/** Tells Pebble that the current certificate of `name` must be replaced now. */
-async function windowInThePast(
-  testbed: Testbed,
-  workspace: Workspace,
-  name: string,
-): Promise<void> {
-  const current = workspace.lineage(name).certificates.at(-1)!;
-  const chain = workspace.git(['show', `acme-lineage:${name}/${current.chainFile}`]);
-  await setRenewalInfo(testbed, chain, {
-    suggestedWindow: {
-      start: new Date(Date.now() - 3 * HOUR).toISOString(),
-      end: new Date(Date.now() - HOUR).toISOString(),
-    },
-  });
-}
-
-/** Runs a git command in a temporary work tree of the state branch, as a person editing it would. */
-function onStateBranch(workspace: Workspace, args: string[][]): void {
-  const tree = mkdtempSync(path.join(tmpdir(), 'acme-lineage-state-'));
-  workspace.git(['worktree', 'add', '-q', tree, 'acme-lineage']);
-  for (const command of args) execFileSync('git', command, { cwd: tree });
-  workspace.git(['worktree', 'remove', '--force', tree]);
-}
 
 describe('CA reports an existing replacement order', () => {
   let testbed: Testbed;
