@@ -1,4 +1,5 @@
 import type { RefusalKind } from '../acme/refusal.js';
+import { lineageFilePath } from '../lineage/layout.js';
 import type { AlreadyReplacedPolicy } from '../manifest/types.js';
 
 /** Label that every incident issue carries, so the action can find its own issues. */
@@ -69,9 +70,7 @@ export function parseIncidentMarker(
 
 /** Branch and file of the lineage, with the defaults the git commands fall back to. */
 export function stateLocation(incident: ReplacementIncident): { branch: string; path: string } {
-  // NOTE: the default path assumes one folder per certificate named after it, with
-  // lineage.json inside; callers that know the store's layout pass `state`.
   return (
-    incident.state ?? { branch: DEFAULT_STATE_BRANCH, path: `${incident.certificate}/lineage.json` }
+    incident.state ?? { branch: DEFAULT_STATE_BRANCH, path: lineageFilePath(incident.certificate) }
   );
 }

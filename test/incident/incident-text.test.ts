@@ -165,6 +165,7 @@ describe('incident issue wording', () => {
     );
 
     expect(body).toContain('Placed no other order');
+    expect(body).toContain('`on-already-replaced: fail`');
   });
 
   it('shows the error of a failed fallback order', () => {

@@ -76,8 +76,8 @@ function action(facts: ActionFacts): string {
       );
     case 'none':
       return (
-        'Placed no other order, because the manifest sets the policy for a rejected `replaces` to `fail` ' +
-        'for this certificate. The certificate stays as it is until you apply one of the fixes below.'
+        'Placed no other order, because the manifest sets `on-already-replaced: fail` for this ' +
+        'certificate. The certificate stays as it is until you apply one of the fixes below.'
       );
     case 'failed':
       return (

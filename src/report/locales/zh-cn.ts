@@ -70,7 +70,7 @@ function action(facts: ActionFacts): string {
         `lineage 已记下 certID ${facts.certId} 不得再用于 \`replaces\`，之后的运行不会再遇到这次拒绝。`
       );
     case 'none':
-      return '清单把这张证书在 `replaces` 被拒绝时的策略设为 `fail`，所以没有再下其他订单。在采取下面的某项修复措施之前，证书保持不变。';
+      return '清单为这张证书设置了 `on-already-replaced: fail`，所以没有再下其他订单。在采取下面的某项修复措施之前，证书保持不变。';
     case 'failed':
       return `尝试不带 \`replaces\` 重新下单，但同样失败：${facts.error ?? '没有错误信息'}。证书未能续期，下次运行会再试。`;
   }
