@@ -24,8 +24,11 @@ export interface LineageCommit {
 export interface DroppedRecord extends LineageCommit {
   /** Newest commit that still had the record, which is the state just before `commit`. */
   lastPresent: string;
-  /** Kind of removal: the whole lineage file was deleted, or the record was removed from it. */
-  removal: 'file-deleted' | 'record-removed';
+  /**
+   * Kind of removal: the record was removed from the file, the whole file was deleted,
+   * or the file was left in a state that does not parse.
+   */
+  removal: 'record-removed' | 'file-deleted' | 'file-unreadable';
 }
 
 function checkFileName(name: string, text: string | undefined, label: string): Lineage | undefined {
@@ -143,25 +146,30 @@ export function hasPendingOrder(orderUrl: string): (lineage: Lineage) => boolean
 
 const VERSIONS_PER_BATCH = 50;
 
+/** One version of a lineage file: the commit that wrote it and its content. */
+export interface LineageVersion extends LineageCommit {
+  /** State of the file after the commit. */
+  file: 'present' | 'deleted' | 'unreadable';
+  /** Parsed lineage when `file` is `present`. */
+  lineage?: Lineage;
+  /** Parse error when `file` is `unreadable`, naming `<commit>:<name>/lineage.json`. */
+  error?: string;
+}
+
 /**
- * Finds the commit that made a record go missing from the lineage of `name`: the
- * newest commit on the history of `location.ref` whose version of the file lacks a
- * record matching `isPresent` while the version just before it has one. A deleted
- * file, a revert and a hand edit count alike. Returns undefined when the record is
- * present at `location.ref` or was never there. Only commits that changed the file
- * are read, newest first, so the cost grows with how far back the drop is.
+ * Yields each version of the lineage of `name` along the history that lineageHistory
+ * lists, newest first. Versions are read in batches with one git process each, and a
+ * caller that stops early reads no further batches. A version that does not parse is
+ * yielded as `unreadable` instead of ending the walk, because one broken commit in
+ * the past must not hide the rest of the history.
  */
-export async function findCommitThatDropped(
+export async function* lineageVersions(
   location: GitStateLocation,
   name: string,
-  isPresent: (lineage: Lineage) => boolean,
-): Promise<DroppedRecord | undefined> {
+): AsyncGenerator<LineageVersion> {
   const commits = await lineageHistory(location, name);
   const path = lineageFilePath(name);
 
-  // Each listed commit's version of the file is also the version just before the
-  // previous (newer) listed commit, because no commit in between changed the file.
-  let newer: { entry: LineageCommit; present: boolean; deleted: boolean } | undefined;
   for (let start = 0; start < commits.length; start += VERSIONS_PER_BATCH) {
     const batch = commits.slice(start, start + VERSIONS_PER_BATCH);
     const texts = await readBlobs(
@@ -170,18 +178,64 @@ export async function findCommitThatDropped(
     );
 
     for (const [index, entry] of batch.entries()) {
-      const lineage = checkFileName(name, texts[index], `${entry.commit}:${path}`);
-      const present = lineage !== undefined && isPresent(lineage);
-      if (newer === undefined && present) return undefined;
-      if (present && newer !== undefined && !newer.present) {
-        return {
-          ...newer.entry,
-          lastPresent: entry.commit,
-          removal: newer.deleted ? 'file-deleted' : 'record-removed',
+      const text = texts[index];
+      if (text === undefined) {
+        yield { ...entry, file: 'deleted' };
+        continue;
+      }
+      try {
+        yield {
+          ...entry,
+          file: 'present',
+          lineage: checkFileName(name, text, `${entry.commit}:${path}`),
+        };
+      } catch (error) {
+        yield {
+          ...entry,
+          file: 'unreadable',
+          error: error instanceof Error ? error.message : String(error),
         };
       }
-      newer = { entry, present, deleted: lineage === undefined };
     }
+  }
+}
+
+const REMOVAL: Record<LineageVersion['file'], DroppedRecord['removal']> = {
+  present: 'record-removed',
+  deleted: 'file-deleted',
+  unreadable: 'file-unreadable',
+};
+
+/**
+ * Finds the commit that made a record go missing from the lineage of `name`: the
+ * newest commit on the history of `location.ref` whose version of the file lacks a
+ * record matching `isPresent` while the version just before it has one. A deleted
+ * file, a revert, a hand edit and a file left unparsable count alike. Returns
+ * undefined when the record is present at `location.ref` or was never there. Only
+ * commits that changed the file are read, newest first, so the cost grows with how
+ * far back the drop is.
+ */
+export async function findCommitThatDropped(
+  location: GitStateLocation,
+  name: string,
+  isPresent: (lineage: Lineage) => boolean,
+): Promise<DroppedRecord | undefined> {
+  // Each listed version of the file is also the version just before the previous
+  // (newer) listed commit, because no commit in between changed the file.
+  let newer: LineageVersion | undefined;
+  for await (const version of lineageVersions(location, name)) {
+    const present = version.lineage !== undefined && isPresent(version.lineage);
+    if (present && newer === undefined) return undefined;
+    if (present && newer !== undefined) {
+      return {
+        commit: newer.commit,
+        date: newer.date,
+        subject: newer.subject,
+        lastPresent: version.commit,
+        removal: REMOVAL[newer.file],
+      };
+    }
+    newer = version;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import {
   hasCertificate,
   hasPendingOrder,
   lineageHistory,
+  lineageVersions,
   readAt,
 } from '../../src/lineage/history.js';
 import {
@@ -204,5 +205,41 @@ describe('lineage history', () => {
       `Invalid lineage file ${broken}:www/lineage.json: not valid JSON`,
     );
     await expect(store.read('www')).rejects.toThrow(/www\/lineage\.json: not valid JSON/);
+  });
+
+  it('walks past an unreadable version', async () => {
+    const { store, editor } = setup();
+    await issue(store, '0a');
+    const recorded = await issue(store, '0b');
+    const broken = editStateBranchByHand(
+      editor,
+      'www/lineage.json',
+      '{ "schemaVersion": 1,',
+      'Break www',
+    );
+    const repaired = editStateBranchByHand(
+      editor,
+      'www/lineage.json',
+      serializeLineage(recordIssued(emptyLineage('www'), certificate('0a'))),
+      'Repair www',
+    );
+    const tip = await store.fetchState();
+
+    const versions = [];
+    for await (const version of lineageVersions(tip, 'www')) versions.push(version);
+    const dropped = await findCommitThatDropped(tip, 'www', hasCertificate('0b'));
+
+    expect(versions.map((version) => [version.commit, version.file])).toEqual([
+      [repaired, 'present'],
+      [broken, 'unreadable'],
+      [recorded, 'present'],
+      [expect.any(String), 'present'],
+    ]);
+    expect(versions[1]?.error).toMatch(
+      `Invalid lineage file ${broken}:www/lineage.json: not valid JSON`,
+    );
+    expect(dropped?.commit).toBe(broken);
+    expect(dropped?.removal).toBe('file-unreadable');
+    expect(dropped?.lastPresent).toBe(recorded);
   });
 });
