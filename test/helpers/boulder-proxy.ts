@@ -79,10 +79,12 @@ export class BoulderProxy {
       { cert: options.tls.cert, key: options.tls.key },
       (request, response) => {
         this.handle(request, response).catch((error: unknown) => {
-          if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
-          response.end(
-            `boulder proxy failed: ${error instanceof Error ? error.message : String(error)}`,
+          const reason = error instanceof Error ? error.message : String(error);
+          process.stderr.write(
+            `boulder proxy: ${request.method} ${request.url} failed: ${reason}\n`,
           );
+          if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
+          response.end(`boulder proxy failed: ${reason}`);
         });
       },
     );

@@ -110,6 +110,9 @@ export class FakeGitHub {
   ) {
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
+        process.stderr.write(
+          `fake GitHub: ${request.method} ${request.url} failed: ${String(error)}\n`,
+        );
         sendJson(response, githubError(500, `fake GitHub failed: ${String(error)}`));
       });
     });

@@ -3,7 +3,7 @@ import type { ActionFacts, CauseFacts, IncidentWording } from '../i18n.js';
 
 // Simplified Chinese as technical writers in mainland China write it: full-width
 // punctuation in prose, a space between Chinese and Latin text, and protocol terms
-// (replaces, certID, newOrder) left in English as they appear in the RFC.
+// (replaces, certID, newOrder) and the product's term lineage left in English as they appear in the RFC.
 
 const CAUSE_NAMES: Record<RefusalKind, string> = {
   'already-replaced': '已被替换',
