@@ -29,10 +29,16 @@ const OPTIONS_NEAR_DNS_KEYS = ['nameserver'];
 // Option names that hold an identifier rather than the credential itself.
 const IDENTIFIER_SUFFIXES = ['-name', '-id'];
 const SECRET_WORDS = ['secret', 'token', 'password', 'passphrase'];
-// The variables the rfc2136 and cloudflare providers read their secret from.
+// The variable each DNS provider reads its main secret from, each also accepted as NAME_FILE.
+// NOTE: copied from the providers in src/dns, so a renamed variable there must change here too.
 const CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
   rfc2136: 'RFC2136_TSIG_SECRET',
   cloudflare: 'CLOUDFLARE_DNS_API_TOKEN',
+  route53: 'AWS_SECRET_ACCESS_KEY',
+  alidns: 'ALICLOUD_SECRET_KEY',
+  tencentcloud: 'TENCENTCLOUD_SECRET_KEY',
+  gcloud: 'GCE_SERVICE_ACCOUNT',
+  azure: 'AZURE_CLIENT_SECRET',
 };
 const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -270,13 +276,9 @@ function looksLikeCredential(key: string): boolean {
   return !IDENTIFIER_SUFFIXES.some((suffix) => lower.endsWith(suffix));
 }
 
-/** Names where the credential goes instead, exactly for providers whose variable is known here. */
+/** Names the environment variable that the credential belongs in instead. */
 function credentialAdvice(provider: string | undefined): string {
   const variable = provider === undefined ? undefined : CREDENTIAL_VARIABLES[provider];
   if (variable) return `set the environment variable ${variable} (or ${variable}_FILE) instead`;
-  if (provider) {
-    const prefix = provider.replace(/[^a-z0-9]+/gi, '_').toUpperCase();
-    return `set it in the environment variable that the \`${provider}\` provider reads for it (its name starts with ${prefix}_) instead`;
-  }
   return 'set it in the environment variable that the DNS provider reads for it instead';
 }

@@ -521,11 +521,26 @@ describe('credentials in the manifest', () => {
     );
   });
 
-  it('points other providers to their prefix', () => {
-    const text = `${WWW}    dns: { provider: route53, secret-access-key: abc }\n`;
+  it.each([
+    ['route53', 'secret-access-key', 'AWS_SECRET_ACCESS_KEY'],
+    ['alidns', 'access-key-secret', 'ALICLOUD_SECRET_KEY'],
+    ['tencentcloud', 'secret-key', 'TENCENTCLOUD_SECRET_KEY'],
+    ['gcloud', 'service-account-key', 'GCE_SERVICE_ACCOUNT'],
+    ['azure', 'client-secret', 'AZURE_CLIENT_SECRET'],
+  ])('names the %s secret variable', (provider, key, variable) => {
+    const text = `${WWW}    dns: { provider: ${provider}, ${key}: abc }\n`;
 
     expect(onlyProblemOf(text).message).toContain(
-      'the `route53` provider reads for it (its name starts with ROUTE53_)',
+      `remove it and set the environment variable ${variable} (or ${variable}_FILE) instead.`,
+    );
+  });
+
+  it('gives general advice when the provider is unknown', () => {
+    const text = `version: 1\ncertificates:\n  - name: www\n    domains: [example.com]\n    ca: letsencrypt\n    dns: { provider: bind, api-token: abc }\n`;
+    const problems = problemsOf(text);
+
+    expect(problems[1]?.message).toContain(
+      'set it in the environment variable that the DNS provider reads for it instead',
     );
   });
 
