@@ -27,6 +27,8 @@ interface Texts {
   updated: (time: string) => string;
   countSeparator: string;
   labelled: (label: string, value: string) => string;
+  omittedRows: (count: number) => string;
+  chartLimited: (count: number) => string;
 }
 
 const TEXTS: Record<ReportLanguage, Texts> = {
@@ -71,6 +73,10 @@ const TEXTS: Record<ReportLanguage, Texts> = {
     updated: (time) => `Updated ${time}.`,
     countSeparator: ', ',
     labelled: (label, value) => `${label}: ${value}`,
+    omittedRows: (count) =>
+      `${count} more ${count === 1 ? 'certificate is' : 'certificates are'} not listed because ` +
+      `GitHub limits a comment to 65,536 characters. The job summary lists all of them.`,
+    chartLimited: (count) => `The chart shows the ${count} certificates that expire first.`,
   },
   'zh-CN': {
     headers: ['证书', '域名', '状态', '当前序列号', '到期时间', '建议续期窗口', '下一步'],
@@ -105,10 +111,19 @@ const TEXTS: Record<ReportLanguage, Texts> = {
     updated: (time) => `更新于 ${time}。`,
     countSeparator: '，',
     labelled: (label, value) => `${label}：${value}`,
+    omittedRows: (count) =>
+      `另有 ${count} 个证书未列出，因为 GitHub 评论最多只能有 65,536 个字符。完整列表见作业摘要。`,
+    chartLimited: (count) => `图表只显示最早到期的 ${count} 个证书。`,
   },
 };
 
-/** Order in which outcomes are counted in a summary line: what needs attention first. */
+/** Maximum length of an issue or pull request comment that GitHub accepts, in characters. */
+export const MAX_COMMENT_LENGTH = 65_536;
+
+/** Certificates drawn in the lifetime chart. Each gets its own block, so more would bury the table. */
+export const CHART_LIMIT = 20;
+
+/** Order of the outcome counts in a summary line, with what needs attention first. */
 const OUTCOME_ORDER: CertificateOutcome[] = ['failed', 'due', 'renewed', 'issued', 'not-due'];
 
 /**
@@ -139,20 +154,49 @@ export interface PlanCommentOptions {
   marker: string;
 }
 
-/** Renders the pull request comment of plan mode, starting with the hidden marker. */
+/**
+ * Renders the pull request comment of plan mode, starting with the hidden marker.
+ * When the comment would exceed {@link MAX_COMMENT_LENGTH}, the chart is left out
+ * first, and then the last rows of the table, with a note that counts them.
+ */
 export function renderPlanComment(rows: CertificateStatus[], options: PlanCommentOptions): string {
+  let shown = rows.length;
+  let withChart = true;
+
+  for (;;) {
+    const comment = composePlanComment(rows, shown, withChart, options);
+    if (comment.length <= MAX_COMMENT_LENGTH || (shown === 0 && !withChart)) return comment;
+
+    if (withChart) {
+      withChart = false;
+    } else {
+      // Shrink in proportion to the excess, by at least one row, so a long list
+      // needs a few attempts instead of one per row.
+      const estimate = Math.floor((shown * MAX_COMMENT_LENGTH) / comment.length);
+      shown = Math.max(0, Math.min(shown - 1, estimate));
+    }
+  }
+}
+
+function composePlanComment(
+  rows: CertificateStatus[],
+  shown: number,
+  withChart: boolean,
+  options: PlanCommentOptions,
+): string {
   const texts = TEXTS[options.language];
   const parts = [options.marker, `### ${texts.planTitle}`];
 
   const manifestErrors = options.manifestErrors ?? [];
   if (manifestErrors.length > 0) {
-    const list = manifestErrors.map((message) => `> - ${escapeText(message).replace(/\n/g, ' ')}`);
+    const list = manifestErrors.map((message) => `> - ${escapeText(message)}`);
     parts.push(['> [!CAUTION]', `> **${texts.manifestErrors}**`, '>', ...list].join('\n'));
   }
 
   if (rows.length > 0) parts.push(renderCounts(rows, texts));
-  parts.push(renderStatusTable(rows, options.language, options.now));
-  parts.push(...renderChartDetails(rows, options.language, texts));
+  parts.push(renderStatusTable(rows.slice(0, shown), options.language, options.now));
+  if (shown < rows.length) parts.push(`_${texts.omittedRows(rows.length - shown)}_`);
+  if (withChart) parts.push(...renderChartDetails(rows.slice(0, shown), options.language, texts));
   parts.push(`<sub>${texts.updated(formatTime(options.now))}</sub>`);
   return `${parts.join('\n\n')}\n`;
 }
@@ -226,14 +270,21 @@ function renderCounts(rows: CertificateStatus[], texts: Texts): string {
     .join(texts.countSeparator);
 }
 
+/** Renders the chart of the {@link CHART_LIMIT} certificates that expire first, folded. */
 function renderChartDetails(
   rows: CertificateStatus[],
   language: ReportLanguage,
   texts: Texts,
 ): string[] {
-  const chart = renderLifetimeChart(rows, language);
+  const dated = rows.filter((row) => row.notAfter !== undefined);
+  const charted = [...dated]
+    .sort((a, b) => (a.notAfter as Date).getTime() - (b.notAfter as Date).getTime())
+    .slice(0, CHART_LIMIT);
+  const chart = renderLifetimeChart(charted, language);
   if (chart === '') return [];
-  return [`<details><summary>${texts.chart}</summary>\n\n${chart}\n\n</details>`];
+
+  const note = dated.length > CHART_LIMIT ? `${texts.chartLimited(CHART_LIMIT)}\n\n` : '';
+  return [`<details><summary>${texts.chart}</summary>\n\n${note}${chart}\n\n</details>`];
 }
 
 /** Formats a moment as `YYYY-MM-DD HH:mm UTC`. */
@@ -241,13 +292,13 @@ function formatTime(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** Rounds to whole days, or whole hours under two days, where the difference matters. */
+/** Formats a duration in whole hours below two days and in whole days from there. */
 function formatAmount(milliseconds: number, texts: Texts): string {
   const hours = Math.floor(milliseconds / 3_600_000);
   return hours < 48 ? texts.hours(hours) : texts.days(Math.floor(hours / 24));
 }
 
-/** Escapes text for a table cell: pipes would split the cell and HTML would be rendered. */
+/** Escapes text for a table cell, because a pipe would split the cell and HTML would be rendered. */
 function escapeText(text: string): string {
   return text
     .replace(/&/g, '&amp;')

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import type { CertificateStatus } from '../../src/report/status.js';
 import {
+  CHART_LIMIT,
+  MAX_COMMENT_LENGTH,
   renderJobSummary,
   renderLifetimeChart,
   renderPlanComment,
@@ -202,7 +204,59 @@ describe('renderPlanComment', () => {
   });
 });
 
+describe('renderPlanComment size', () => {
+  const many = Array.from({ length: 600 }, (_, i) => ({
+    ...NOT_DUE,
+    name: `site-${i}`,
+    domains: [`site-${i}.example.com`, `*.site-${i}.example.com`],
+  }));
+
+  it('stays within the comment limit', () => {
+    const comment = renderPlanComment(many, { language: 'en', now: NOW, marker: MARKER });
+    const listed = comment.split('\n').filter((line) => line.startsWith('| **site-')).length;
+
+    expect(comment.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(listed).toBeGreaterThan(50);
+    expect(listed).toBeLessThan(600);
+    expect(comment).toContain(`${600 - listed} more certificates are not listed`);
+    expect(comment).not.toContain('```mermaid');
+    expect(comment.startsWith(MARKER)).toBe(true);
+  });
+
+  it('counts omitted rows in Chinese', () => {
+    const comment = renderPlanComment(many, { language: 'zh-CN', now: NOW, marker: MARKER });
+
+    expect(comment.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
+    expect(comment).toMatch(/另有 \d+ 个证书未列出/);
+  });
+
+  it('keeps the chart when everything fits', () => {
+    const comment = renderPlanComment(many.slice(0, 5), {
+      language: 'en',
+      now: NOW,
+      marker: MARKER,
+    });
+
+    expect(comment).toContain('```mermaid');
+    expect(comment).not.toContain('not listed');
+  });
+});
+
 describe('renderJobSummary', () => {
+  it('charts only the certificates that expire first', () => {
+    const rows = Array.from({ length: CHART_LIMIT + 5 }, (_, i) => ({
+      ...NOT_DUE,
+      name: `site-${i}`,
+      notAfter: new Date(Date.UTC(2027, 1, 28 - i)),
+    }));
+    const summary = renderJobSummary(rows, 'plan', 'en', NOW);
+
+    expect(summary.match(/```mermaid/g)).toHaveLength(CHART_LIMIT);
+    expect(summary).toContain(`The chart shows the ${CHART_LIMIT} certificates that expire first.`);
+    expect(summary).toContain('title site-24');
+    expect(summary).not.toContain('title site-0\n');
+  });
+
   it('names the mode and counts outcomes', () => {
     const summary = renderJobSummary([NOT_DUE, RENEWED, FAILED], 'renew', 'en', NOW);
 
