@@ -7,6 +7,7 @@ import { fetchFailure, isLostRace, pushFailure } from './git-errors.js';
 import { GitCommandError, runGit, runGitSync } from './git.js';
 import { readAllAt, readAt, type GitStateLocation } from './history.js';
 import { assertCertificateName, folderFiles } from './layout.js';
+import { githubCommitUrlPrefix } from './remote-url.js';
 import type { CommitInfo, LineageChange, LineageStore } from './store.js';
 import type { Lineage } from './types.js';
 
@@ -51,6 +52,8 @@ interface Target {
   remote: string | undefined;
   /** Ref holding the tip: a private ref when fetched from a remote, else the branch itself. */
   ref: string;
+  /** Web address prefix of commits, when the remote is a github.com repository. */
+  commitUrlPrefix: string | undefined;
 }
 
 type PublishOutcome = { landed: true } | { landed: false; reason: string };
@@ -135,7 +138,15 @@ function resolveTarget(
         'or give the lineage store a remote so it never moves local branches.',
     );
   }
-  return { remote, ref: remote ? `refs/acme-lineage/${remote}/${branch}` : `refs/heads/${branch}` };
+  if (remote === undefined)
+    return { remote, ref: `refs/heads/${branch}`, commitUrlPrefix: undefined };
+
+  const remoteUrl = runGitSync(repository, ['remote', 'get-url', remote]).trim();
+  return {
+    remote,
+    ref: `refs/acme-lineage/${remote}/${branch}`,
+    commitUrlPrefix: githubCommitUrlPrefix(remoteUrl),
+  };
 }
 
 class GitStore implements GitLineageStore {
@@ -215,7 +226,7 @@ class GitStore implements GitLineageStore {
       });
       if (commit === undefined) {
         this.logger.debug(`lineage ${name}: unchanged, no commit on ${this.description}`);
-        return { commit: base as string };
+        return this.commitInfo(base as string);
       }
 
       const outcome = await this.publish(name, base, commit);
@@ -223,7 +234,7 @@ class GitStore implements GitLineageStore {
         this.logger.info(
           `lineage ${name}: committed ${commit.slice(0, 12)} to ${this.description}`,
         );
-        return { commit };
+        return this.commitInfo(commit);
       }
 
       if (attempt >= this.maxAttempts) {
@@ -239,6 +250,11 @@ class GitStore implements GitLineageStore {
       );
       await sleep(delay);
     }
+  }
+
+  private commitInfo(commit: string): CommitInfo {
+    const prefix = this.target.commitUrlPrefix;
+    return prefix ? { commit, url: `${prefix}${commit}` } : { commit };
   }
 
   /** Fetches the branch into the private ref when there is a remote, then returns the tip commit. */
