@@ -4,8 +4,8 @@
  * other hosts. Accepts https (with or without credentials), ssh:// and scp-like
  * `git@github.com:owner/repo.git` forms. Credentials in the URL are never part of
  * the result.
- * NOTE: GitHub Enterprise Server remotes get no address, because their host
- * cannot be told apart from any other git server by the URL alone.
+ * NOTE: GitHub Enterprise Server remotes get no address, because the URL alone does
+ * not show whether a host runs GitHub.
  */
 export function githubCommitUrlPrefix(remoteUrl: string): string | undefined {
   const match =
