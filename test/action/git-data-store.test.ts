@@ -212,7 +212,7 @@ describe('GitHub lineage store', () => {
   it('queues concurrent updates of one store', async () => {
     const shared = store();
     await shared.update('seed', append('seed', '01'), 'Record seed');
-    const names = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
+    const names = Array.from({ length: 10 }, (_, i) => `a${String(i).padStart(2, '0')}`);
 
     await Promise.all(
       names.map((name) => shared.update(name, append(name, '01'), `Record ${name}`)),
