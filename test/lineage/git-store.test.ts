@@ -307,6 +307,32 @@ describe('git lineage store', () => {
     });
   });
 
+  it('retries a lost update-ref race without a remote', async () => {
+    const repository = initWorkTree(tempFolder());
+    const { store, logger } = storeFor(repository);
+    await store.update('www', issue('0a'), 'Record 0a');
+
+    let calls = 0;
+    let moved = '';
+    await store.update(
+      'www',
+      (current) => {
+        calls += 1;
+        if (calls === 1) {
+          const tree = git(repository, 'rev-parse', 'acme-lineage^{tree}');
+          moved = git(repository, 'commit-tree', tree, '-p', 'acme-lineage', '-m', 'Move by hand');
+          git(repository, 'update-ref', 'refs/heads/acme-lineage', moved);
+        }
+        return issue('0b')(current);
+      },
+      'Record 0b',
+    );
+
+    expect(calls).toBe(2);
+    expect(git(repository, 'rev-parse', 'acme-lineage~1')).toBe(moved);
+    expect(logger.lines.some((line) => line.includes('update-ref lost a race'))).toBe(true);
+  });
+
   it('works in a bare repository without a remote', async () => {
     const repository = join(tempFolder(), 'state.git');
     git(tempFolder(), 'init', '--quiet', '--bare', repository);
