@@ -36,6 +36,8 @@ export interface ActionSettings {
   runIntervalMs: number;
   language: Language;
   dryRun: boolean;
+  /** Request renewal information on this run even before the Retry-After time of an earlier run. */
+  refreshAri: boolean;
   concurrency: number;
   shard?: Shard;
   /** Extra trusted roots in PEM format. */
@@ -107,6 +109,7 @@ export function readSettings(
     runIntervalMs: check(() => parseInterval('run-interval', input('run-interval') || '6h'), 0),
     language: check(() => parseLanguage(input('language')), 'en'),
     dryRun: check(() => parseBoolean('dry-run', input('dry-run')), false),
+    refreshAri: check(() => parseBoolean('refresh-ari', input('refresh-ari')), false),
     concurrency: check(() => parseConcurrency(input('concurrency')), 1),
     shard: check(() => parseShard(input('shard')), undefined),
     caCertificates: check(() => parseCaCertificates(input('ca-certificates')), undefined),
@@ -143,6 +146,7 @@ export function describeSettings(settings: ActionSettings): string[] {
     `run-interval: ${formatDuration(settings.runIntervalMs)}`,
     `language: ${settings.language}`,
     `dry-run: ${settings.dryRun}`,
+    `refresh-ari: ${settings.refreshAri}`,
     `concurrency: ${settings.concurrency}`,
     `shard: ${shard}`,
     `ca-certificates: ${settings.caCertificates ? 'set' : '(not set)'}`,

@@ -108,6 +108,7 @@ describe('readSettings', () => {
         'run-interval': '90m',
         language: 'zh-CN',
         'dry-run': 'true',
+        'refresh-ari': 'TRUE',
         concurrency: '8',
         shard: '2/4',
         'ca-certificates': CA_PEM,
@@ -123,6 +124,7 @@ describe('readSettings', () => {
     expect(settings.runIntervalMs).toBe(90 * 60_000);
     expect(settings.language).toBe('zh-CN');
     expect(settings.dryRun).toBe(true);
+    expect(settings.refreshAri).toBe(true);
     expect(settings.concurrency).toBe(8);
     expect(settings.shard).toEqual({ index: 2, count: 4 });
     expect(settings.caCertificates).toBe(CA_PEM);
