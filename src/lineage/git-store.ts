@@ -82,28 +82,18 @@ function backoffMs(attempt: number): number {
   return 10 + Math.floor(Math.random() * 50 * 2 ** (attempt - 1));
 }
 
-function resolveTarget(
-  repository: string,
-  branch: string,
-  remoteOption: string | null | undefined,
-): Target {
-  try {
-    runGitSync(repository, ['check-ref-format', '--branch', branch]);
-  } catch {
-    throw new Error(
-      `Invalid state branch name ${JSON.stringify(branch)}: git rejects it as a branch name.`,
-    );
-  }
+interface RepositoryFacts {
+  bare: boolean;
+  /** Branch ref that HEAD points to, or undefined when HEAD is detached. */
+  headRef: string | undefined;
+  remotes: string[];
+}
 
-  let info: string[];
+function inspectRepository(repository: string): RepositoryFacts {
+  let bare: boolean;
   let remotes: string[];
   try {
-    info = runGitSync(repository, [
-      'rev-parse',
-      '--is-bare-repository',
-      '--symbolic-full-name',
-      'HEAD',
-    ]).split('\n');
+    bare = runGitSync(repository, ['rev-parse', '--is-bare-repository']).trim() === 'true';
     remotes = runGitSync(repository, ['remote'])
       .split('\n')
       .filter((line) => line !== '');
@@ -117,29 +107,59 @@ function resolveTarget(
     );
   }
 
-  let remote: string | undefined;
-  if (remoteOption === undefined) {
-    remote = remotes.includes('origin') ? 'origin' : undefined;
-  } else if (remoteOption !== null) {
-    if (!remotes.includes(remoteOption)) {
-      throw new Error(
-        `Remote ${remoteOption} is not configured in ${repository} (remotes: ${remotes.join(', ') || 'none'}). ` +
-          'Add it with git remote add, or leave the remote unset.',
-      );
-    }
-    remote = remoteOption;
+  // symbolic-ref also works on a branch without commits yet, where rev-parse HEAD fails.
+  let headRef: string | undefined;
+  try {
+    headRef = runGitSync(repository, ['symbolic-ref', '--quiet', 'HEAD']).trim();
+  } catch {
+    headRef = undefined;
   }
+  return { bare, headRef, remotes };
+}
 
-  // Moving the branch that a work tree has checked out would leave that work tree
-  // and its index out of step with HEAD, so a local-only store rejects that branch.
-  if (remote === undefined && info[0] === 'false' && info[1] === `refs/heads/${branch}`) {
+function chooseRemote(
+  repository: string,
+  remotes: string[],
+  option: string | null | undefined,
+): string | undefined {
+  if (option === null) return undefined;
+  if (option === undefined) return remotes.includes('origin') ? 'origin' : undefined;
+
+  if (!remotes.includes(option)) {
     throw new Error(
-      `Branch ${branch} is checked out in ${repository}. Check out another branch, ` +
-        'or give the lineage store a remote so it never moves local branches.',
+      `Remote ${option} is not configured in ${repository} (remotes: ${remotes.join(', ') || 'none'}). ` +
+        'Add it with git remote add, or leave the remote unset.',
     );
   }
-  if (remote === undefined)
+  return option;
+}
+
+function resolveTarget(
+  repository: string,
+  branch: string,
+  remoteOption: string | null | undefined,
+): Target {
+  try {
+    runGitSync(repository, ['check-ref-format', '--branch', branch]);
+  } catch {
+    throw new Error(
+      `Invalid state branch name ${JSON.stringify(branch)}: git rejects it as a branch name.`,
+    );
+  }
+  const facts = inspectRepository(repository);
+  const remote = chooseRemote(repository, facts.remotes, remoteOption);
+
+  if (remote === undefined) {
+    // Moving the branch that a work tree has checked out would leave that work tree
+    // and its index out of step with HEAD, so a local-only store rejects that branch.
+    if (!facts.bare && facts.headRef === `refs/heads/${branch}`) {
+      throw new Error(
+        `Branch ${branch} is checked out in ${repository}. Check out another branch, ` +
+          'or give the lineage store a remote so it never moves local branches.',
+      );
+    }
     return { remote, ref: `refs/heads/${branch}`, commitUrlPrefix: undefined };
+  }
 
   const remoteUrl = runGitSync(repository, ['remote', 'get-url', remote]).trim();
   return {

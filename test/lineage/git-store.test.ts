@@ -345,6 +345,26 @@ describe('git lineage store', () => {
     );
   });
 
+  it('works in a repository without commits', async () => {
+    const repository = tempFolder();
+    git(repository, 'init', '--quiet', '--initial-branch=main');
+    const { store } = storeFor(repository);
+
+    await store.update('www', issue('0a'), 'Record 0a');
+
+    expect(git(repository, 'symbolic-ref', 'HEAD')).toBe('refs/heads/main');
+    expect(git(repository, 'ls-tree', '-r', '--name-only', 'acme-lineage')).toBe(
+      'www/0a.pem\nwww/lineage.json',
+    );
+  });
+
+  it('rejects an unborn checked-out branch without a remote', () => {
+    const repository = tempFolder();
+    git(repository, 'init', '--quiet', '--initial-branch=acme-lineage');
+
+    expect(() => storeFor(repository)).toThrow(/Branch acme-lineage is checked out in/);
+  });
+
   it('keeps only local state when remote is null', async () => {
     const { remote, clones } = remoteWithClones(1);
     const { store } = storeFor(clones[0] as string, { remote: null });
