@@ -1,7 +1,7 @@
 import { generateKeyPair } from 'node:crypto';
-import * as acme from 'acme-client';
 
 import type { KeyType } from '../manifest/types.js';
+import { loadAcmeLibrary } from './library.js';
 
 /** Creates a new private key of the manifest's key type, PKCS#8 PEM. */
 export function createPrivateKey(keyType: KeyType): Promise<string> {
@@ -35,7 +35,8 @@ export function createPrivateKey(keyType: KeyType): Promise<string> {
 export async function createCsrDer(domains: string[], keyPem: string): Promise<Buffer> {
   const first = domains[0];
   const commonName = first !== undefined && first.length <= 64 ? first : undefined;
-  const [, csrPem] = await acme.crypto.createCsr({ commonName, altNames: domains }, keyPem);
+  const library = await loadAcmeLibrary();
+  const [, csrPem] = await library.crypto.createCsr({ commonName, altNames: domains }, keyPem);
   const base64 = csrPem
     .toString('utf8')
     .replace(/-----(BEGIN|END) CERTIFICATE REQUEST-----/g, '')

@@ -1,7 +1,9 @@
-import type { Agent } from 'node:https';
-import * as acme from 'acme-client';
+import type * as acme from 'acme-client';
 
 import type { Logger } from '../log.js';
+import { loadAcmeLibrary } from './library.js';
+
+export { configureAcmeHttp } from './library.js';
 import { AcmeProblemError, describeProblem, problemFromResponse } from './problem.js';
 import { parseRetryAfter } from './retry-after.js';
 
@@ -56,31 +58,6 @@ export interface OpenSessionOptions {
 const MAX_INLINE_RETRY_WAIT_MS = 60_000;
 const MAX_ATTEMPTS = 3;
 
-/**
- * Configures acme-client's shared HTTP instance: the User-Agent that names this
- * product, the TLS agent (extra roots for a private CA), a request timeout, and no
- * retries of its own, because its retry replays the same nonce and hides the problem
- * document that `replaces` refusals must be classified from.
- */
-export function configureAcmeHttp(options: {
-  userAgent: string;
-  agent?: Agent;
-  timeoutMs?: number;
-}): void {
-  const instance = acme.axios as unknown as {
-    defaults: {
-      headers: { common: Record<string, string> };
-      httpsAgent?: Agent;
-      timeout?: number;
-      acmeSettings: { retryMaxAttempts: number };
-    };
-  };
-  instance.defaults.headers.common['User-Agent'] = options.userAgent;
-  if (options.agent) instance.defaults.httpsAgent = options.agent;
-  instance.defaults.timeout = options.timeoutMs ?? 30_000;
-  instance.defaults.acmeSettings.retryMaxAttempts = 0;
-}
-
 /** An ACME account on one CA, with helpers for raw signed requests. */
 export class AcmeSession {
   readonly client: acme.Client;
@@ -104,7 +81,8 @@ export class AcmeSession {
 
   /** Finds or creates the account for `accountKeyPem` (RFC 8555 section 7.3). */
   static async open(options: OpenSessionOptions): Promise<AcmeSession> {
-    const client = new acme.Client({
+    const library = await loadAcmeLibrary();
+    const client = new library.Client({
       directoryUrl: options.directoryUrl,
       accountKey: options.accountKeyPem,
       externalAccountBinding: options.externalAccountBinding

@@ -2,8 +2,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 
 import { configureAcmeHttp } from '../acme/session.js';
-import { createOctokit, type GitHubClient } from '../github/client.js';
-import { createGitHubLineageStore } from '../github/git-data-store.js';
+import type { GitHubClient } from '../github/client.js';
 import { createHttpClient } from '../http.js';
 import { createGitLineageStore } from '../lineage/git-store.js';
 import type { LineageStore } from '../lineage/store.js';
@@ -15,7 +14,6 @@ import { createRunContext, runCertificates } from '../renew/run.js';
 import { userAgent } from '../version.js';
 import { readWorkflowEvent } from './event.js';
 import { createActionsLogger } from './logger.js';
-import { publishResults, publishManifestErrors } from './publish.js';
 import { type ActionSettings, describeSettings, readSettings } from './settings.js';
 import { selectShard } from './shard.js';
 
@@ -32,7 +30,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
     const logger = createActionsLogger({ concurrentGroups: settings.concurrency > 1 });
     const octokit = settings.token
-      ? createOctokit({ token: settings.token, baseUrl: settings.apiUrl, logger })
+      ? await openGitHub(settings.token, settings.apiUrl, logger)
       : undefined;
     const event = readWorkflowEvent(env);
 
@@ -74,6 +72,7 @@ async function readManifest(
         title: annotation.title,
       });
     }
+    const { publishManifestErrors } = await import('./publish.js');
     await publishManifestErrors(error, settings, octokit, pullRequestNumber, logger);
     core.setFailed(
       `The manifest ${settings.manifestPath} is invalid: ${error.problems.length} problem(s), listed above.`,
@@ -95,7 +94,7 @@ async function renewAll(
     caCertificates: settings.caCertificates,
   });
   configureAcmeHttp({ userAgent: userAgent(), agent: http.agent });
-  const store = createStore(settings, octokit, logger);
+  const store = await createStore(settings, octokit, logger);
   core.info(`lineage: ${store.description}`);
 
   const names = manifest.certificates.map((spec) => spec.name);
@@ -126,6 +125,7 @@ async function renewAll(
   const result = await runCertificates(context);
   http.close();
 
+  const { publishResults } = await import('./publish.js');
   await publishResults(result, settings, { octokit, pullRequestNumber, logger, env });
   if (result.failed > 0) return 1;
   if (settings.mode === 'check' && result.results.some((item) => item.status.outcome === 'due'))
@@ -133,17 +133,28 @@ async function renewAll(
   return 0;
 }
 
-function createStore(
+/** Loads Octokit only when a token is set, because it is a large part of the bundle. */
+async function openGitHub(
+  token: string,
+  baseUrl: string | undefined,
+  logger: Logger,
+): Promise<GitHubClient> {
+  const { createOctokit } = await import('../github/client.js');
+  return createOctokit({ token, baseUrl, logger });
+}
+
+async function createStore(
   settings: ActionSettings,
   octokit: GitHubClient | undefined,
   logger: Logger,
-): LineageStore {
+): Promise<LineageStore> {
   if (settings.stateBackend === 'github') {
     if (!octokit || !settings.repository) {
       throw new Error(
         'The github state backend needs the token input and GITHUB_REPOSITORY. Set state-backend: git to keep the state in a local repository.',
       );
     }
+    const { createGitHubLineageStore } = await import('../github/git-data-store.js');
     return createGitHubLineageStore({
       octokit,
       ...settings.repository,
