@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createAlidnsProvider } from '../../src/dns/providers/alidns/index.js';
 import { signRpc } from '../../src/dns/providers/alidns/signature.js';
-import { CHALLENGE_NAME, describeProviderContract, LONGEST_ZONE, type FakeService } from './contract.js';
-import { FakeZoneData, fixture, startFakeServer, type FakeReply, type ReceivedRequest } from './harness.js';
+import {
+  CHALLENGE_NAME,
+  describeProviderContract,
+  LONGEST_ZONE,
+  type FakeService,
+} from './contract.js';
+import {
+  FakeZoneData,
+  fixture,
+  startFakeServer,
+  type FakeReply,
+  type ReceivedRequest,
+} from './harness.js';
 
 const SECRETS: Record<string, string> = { LTAI5tEXAMPLEKEYID: 'alidns-secret-EXAMPLE' };
 
@@ -19,31 +30,73 @@ async function startAlidns(): Promise<FakeService> {
     if (!secret) return fixture('alidns', 'invalid-access-key');
     if (signature !== signRpc('GET', signed, secret)) {
       authFailures.push(`${signed.Action}: signature mismatch`);
-      return { status: 400, body: { Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' } };
+      return {
+        status: 400,
+        body: {
+          Code: 'SignatureDoesNotMatch',
+          Message: 'Specified signature is not matched with our calculation.',
+        },
+      };
     }
-    expect(signed).toMatchObject({ Format: 'JSON', Version: '2015-01-09', SignatureMethod: 'HMAC-SHA1', SignatureVersion: '1.0' });
+    expect(signed).toMatchObject({
+      Format: 'JSON',
+      Version: '2015-01-09',
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+    });
     expect(signed.Timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
-    const fullName = (): string => (signed.RR === '@' ? `${signed.DomainName}` : `${signed.RR}.${signed.DomainName}`);
+    const fullName = (): string =>
+      signed.RR === '@' ? `${signed.DomainName}` : `${signed.RR}.${signed.DomainName}`;
     switch (signed.Action) {
       case 'DescribeDomains':
         return fixture('alidns', `domains-page-${signed.PageNumber}`);
       case 'AddDomainRecord': {
         expect(signed.Type).toBe('TXT');
         const id = data.add(signed.DomainName ?? '', fullName(), signed.Value ?? '');
-        return { status: 200, body: { RequestId: 'F4C5D6E7-0000-4000-8000-000000000001', RecordId: id } };
+        return {
+          status: 200,
+          body: { RequestId: 'F4C5D6E7-0000-4000-8000-000000000001', RecordId: id },
+        };
       }
       case 'DeleteDomainRecord':
-        if (!data.removeById(signed.RecordId ?? '')) return { status: 400, body: { Code: 'DomainRecordNotBelongToUser', Message: 'The DNS record does not belong to you.' } };
-        return { status: 200, body: { RequestId: 'F4C5D6E7-0000-4000-8000-000000000002', RecordId: signed.RecordId } };
+        if (!data.removeById(signed.RecordId ?? ''))
+          return {
+            status: 400,
+            body: {
+              Code: 'DomainRecordNotBelongToUser',
+              Message: 'The DNS record does not belong to you.',
+            },
+          };
+        return {
+          status: 200,
+          body: { RequestId: 'F4C5D6E7-0000-4000-8000-000000000002', RecordId: signed.RecordId },
+        };
       case 'DescribeDomainRecords': {
         const records = data.records
           .filter((r) => r.zone === signed.DomainName && r.name.includes(signed.RRKeyWord ?? ''))
-          .map((r) => ({ RecordId: r.id, RR: r.name === r.zone ? '@' : r.name.slice(0, -r.zone.length - 1), Type: 'TXT', Value: r.value, DomainName: r.zone }));
-        return { status: 200, body: { TotalCount: records.length, PageNumber: 1, PageSize: 500, DomainRecords: { Record: records } } };
+          .map((r) => ({
+            RecordId: r.id,
+            RR: r.name === r.zone ? '@' : r.name.slice(0, -r.zone.length - 1),
+            Type: 'TXT',
+            Value: r.value,
+            DomainName: r.zone,
+          }));
+        return {
+          status: 200,
+          body: {
+            TotalCount: records.length,
+            PageNumber: 1,
+            PageSize: 500,
+            DomainRecords: { Record: records },
+          },
+        };
       }
       default:
-        return { status: 400, body: { Code: 'InvalidAction', Message: `unknown action ${signed.Action}` } };
+        return {
+          status: 400,
+          body: { Code: 'InvalidAction', Message: `unknown action ${signed.Action}` },
+        };
     }
   };
 
@@ -70,7 +123,8 @@ describeProviderContract({
     env.ALICLOUD_ACCESS_KEY = 'LTAI5tDELETEDKEY';
   },
   errorMessage: /InvalidAccessKeyId\.NotFound: Specified access key is not found/,
-  zoneListRequests: (requests) => requests.filter((r) => r.url.searchParams.get('Action') === 'DescribeDomains').length,
+  zoneListRequests: (requests) =>
+    requests.filter((r) => r.url.searchParams.get('Action') === 'DescribeDomains').length,
 });
 
 describe('alidns signature', () => {

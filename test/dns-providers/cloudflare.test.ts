@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createCloudflareProvider } from '../../src/dns/providers/cloudflare.js';
-import { CHALLENGE_NAME, describeProviderContract, LONGEST_ZONE, type FakeService } from './contract.js';
-import { FakeZoneData, fixture, startFakeServer, type FakeReply, type ReceivedRequest } from './harness.js';
+import {
+  CHALLENGE_NAME,
+  describeProviderContract,
+  LONGEST_ZONE,
+  type FakeService,
+} from './contract.js';
+import {
+  FakeZoneData,
+  fixture,
+  startFakeServer,
+  type FakeReply,
+  type ReceivedRequest,
+} from './harness.js';
 
 const DNS_TOKEN = 'cf-dns-token-for-tests';
 const ZONE_TOKEN = 'cf-zone-token-for-tests';
@@ -31,10 +42,19 @@ async function startCloudflare(): Promise<FakeService> {
 
     const match = /^\/client\/v4\/zones\/([0-9a-f]+)\/dns_records(?:\/(\w+))?$/.exec(path);
     const zone = match ? ZONE_IDS[match[1] ?? ''] : undefined;
-    if (!match || !zone) return { status: 404, body: { success: false, errors: [{ code: 7003, message: 'Could not route' }] } };
+    if (!match || !zone)
+      return {
+        status: 404,
+        body: { success: false, errors: [{ code: 7003, message: 'Could not route' }] },
+      };
 
     if (request.method === 'POST') {
-      const body = JSON.parse(request.body) as { type: string; name: string; content: string; ttl: number };
+      const body = JSON.parse(request.body) as {
+        type: string;
+        name: string;
+        content: string;
+        ttl: number;
+      };
       expect(request.headers['content-type']).toBe('application/json');
       expect(body.type).toBe('TXT');
       expect(body.ttl).toBe(120);
@@ -47,8 +67,15 @@ async function startCloudflare(): Promise<FakeService> {
     }
     if (request.method === 'DELETE' && match[2]) {
       const removed = data.removeById(match[2]);
-      if (!removed) return { status: 404, body: { success: false, errors: [{ code: 81044, message: 'Record does not exist.' }] } };
-      return { status: 200, body: { success: true, errors: [], messages: [], result: { id: match[2] } } };
+      if (!removed)
+        return {
+          status: 404,
+          body: { success: false, errors: [{ code: 81044, message: 'Record does not exist.' }] },
+        };
+      return {
+        status: 200,
+        body: { success: true, errors: [], messages: [], result: { id: match[2] } },
+      };
     }
     if (request.method === 'GET') {
       const name = request.url.searchParams.get('name');
@@ -56,9 +83,21 @@ async function startCloudflare(): Promise<FakeService> {
       const result = data.records
         .filter((r) => r.zone === zone && r.name === name && r.value === content)
         .map((r) => ({ id: r.id, type: 'TXT', name: r.name, content: r.value, ttl: 120 }));
-      return { status: 200, body: { success: true, errors: [], messages: [], result, result_info: { page: 1, total_pages: 1 } } };
+      return {
+        status: 200,
+        body: {
+          success: true,
+          errors: [],
+          messages: [],
+          result,
+          result_info: { page: 1, total_pages: 1 },
+        },
+      };
     }
-    return { status: 405, body: { success: false, errors: [{ code: 10000, message: 'Method not allowed' }] } };
+    return {
+      status: 405,
+      body: { success: false, errors: [{ code: 10000, message: 'Method not allowed' }] },
+    };
   };
 
   const server = await startFakeServer(handle);
@@ -83,14 +122,19 @@ describeProviderContract({
     env.CLOUDFLARE_ZONE_API_TOKEN = 'revoked-token';
   },
   errorMessage: /9109 Invalid access token/,
-  zoneListRequests: (requests) => requests.filter((r) => r.url.pathname === '/client/v4/zones').length,
+  zoneListRequests: (requests) =>
+    requests.filter((r) => r.url.pathname === '/client/v4/zones').length,
 });
 
 describe('cloudflare settings', () => {
   it('accepts the CF_DNS_API_TOKEN alias', async () => {
     const fake = await startCloudflare();
     try {
-      const env = { CF_DNS_API_TOKEN: DNS_TOKEN, CF_ZONE_API_TOKEN: ZONE_TOKEN, CLOUDFLARE_API_BASE_URL: fake.env.CLOUDFLARE_API_BASE_URL };
+      const env = {
+        CF_DNS_API_TOKEN: DNS_TOKEN,
+        CF_ZONE_API_TOKEN: ZONE_TOKEN,
+        CLOUDFLARE_API_BASE_URL: fake.env.CLOUDFLARE_API_BASE_URL,
+      };
       const provider = createCloudflareProvider({ provider: 'cloudflare', options: {} }, env);
 
       await provider.present({ name: CHALLENGE_NAME, value: 'alias-token-value' });

@@ -27,7 +27,7 @@ export interface ProviderKit {
   start(): Promise<FakeService>;
   /** Variable whose absence the factory must name. */
   requiredVariable: string;
-  /** Changes `env` so the fake answers with the provider's authentication error fixture. */
+  /** Changes `env` so the fake replies with the provider's authentication error fixture. */
   breakCredentials(env: NodeJS.ProcessEnv): void;
   /** Part of the fixture's error message that must reach the user. */
   errorMessage: RegExp;
@@ -76,7 +76,9 @@ export function describeProviderContract(kit: ProviderKit): void {
       await provider.present({ name: CHALLENGE_NAME, value: WILDCARD_VALUE });
 
       await provider.cleanUp({ name: CHALLENGE_NAME, value: APEX_VALUE });
-      expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME).sort()).toEqual([FOREIGN_VALUE, WILDCARD_VALUE].sort());
+      expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME).sort()).toEqual(
+        [FOREIGN_VALUE, WILDCARD_VALUE].sort(),
+      );
 
       await provider.cleanUp({ name: CHALLENGE_NAME, value: WILDCARD_VALUE });
       expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual([FOREIGN_VALUE]);
@@ -107,7 +109,9 @@ export function describeProviderContract(kit: ProviderKit): void {
       delete env[kit.requiredVariable];
       const factory = CLOUD_DNS_PROVIDERS[kit.id];
 
-      expect(() => factory?.(settingsFor(kit.id), env)).toThrow(new RegExp(`^${kit.id}: Missing ${kit.requiredVariable}\\b`));
+      expect(() => factory?.(settingsFor(kit.id), env)).toThrow(
+        new RegExp(`^${kit.id}: Missing ${kit.requiredVariable}\\b`),
+      );
     });
 
     it('prefixes the API error with the provider', async () => {

@@ -27,8 +27,10 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-/** Starts an HTTP server on a random loopback port that answers every request with `handle`. */
-export async function startFakeServer(handle: (request: ReceivedRequest) => FakeReply | Promise<FakeReply>): Promise<FakeServer> {
+/** Starts an HTTP server on a random loopback port that replies to every request with `handle`. */
+export async function startFakeServer(
+  handle: (request: ReceivedRequest) => FakeReply | Promise<FakeReply>,
+): Promise<FakeServer> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
@@ -45,9 +47,17 @@ export async function startFakeServer(handle: (request: ReceivedRequest) => Fake
       requests.push(request);
       Promise.resolve()
         .then(() => handle(request))
-        .catch((error: unknown): FakeReply => ({ status: 500, body: { fakeServerError: String(error) } }))
+        .catch((error: unknown): FakeReply => ({
+          status: 500,
+          body: { fakeServerError: String(error) },
+        }))
         .then((reply) => {
-          const text = typeof reply.body === 'string' ? reply.body : reply.body === undefined ? '' : JSON.stringify(reply.body);
+          const text =
+            typeof reply.body === 'string'
+              ? reply.body
+              : reply.body === undefined
+                ? ''
+                : JSON.stringify(reply.body);
           const type = typeof reply.body === 'string' ? 'text/xml' : 'application/json';
           outgoing.writeHead(reply.status, { 'content-type': type, ...reply.headers });
           outgoing.end(text);
@@ -70,7 +80,10 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/dns-providers/', import.meta
  * `body`; `{{baseUrl}}` in the file is replaced so links point at the fake server.
  */
 export function fixture(provider: string, name: string, baseUrl = ''): FakeReply {
-  const text = readFileSync(`${FIXTURES}${provider}/${name}.json`, 'utf8').replaceAll('{{baseUrl}}', baseUrl);
+  const text = readFileSync(`${FIXTURES}${provider}/${name}.json`, 'utf8').replaceAll(
+    '{{baseUrl}}',
+    baseUrl,
+  );
   return JSON.parse(text) as FakeReply;
 }
 
@@ -99,7 +112,8 @@ export class FakeZoneData {
 
   /** Replaces every value at `name` in `zone`, as a record-set API does. */
   replaceSet(zone: string, name: string, values: string[], ttl = 60): void {
-    for (const record of this.records.filter((r) => r.zone === zone && r.name === name)) this.removeById(record.id);
+    for (const record of this.records.filter((r) => r.zone === zone && r.name === name))
+      this.removeById(record.id);
     for (const value of values) this.add(zone, name, value, ttl);
   }
 

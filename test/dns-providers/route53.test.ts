@@ -4,34 +4,62 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRoute53Provider } from '../../src/dns/providers/route53/index.js';
 import { signV4 } from '../../src/dns/providers/route53/sigv4.js';
-import { CHALLENGE_NAME, describeProviderContract, FOREIGN_VALUE, LONGEST_ZONE, type FakeService } from './contract.js';
-import { FakeZoneData, fixture, startFakeServer, type FakeReply, type ReceivedRequest } from './harness.js';
+import {
+  CHALLENGE_NAME,
+  describeProviderContract,
+  FOREIGN_VALUE,
+  LONGEST_ZONE,
+  type FakeService,
+} from './contract.js';
+import {
+  FakeZoneData,
+  fixture,
+  startFakeServer,
+  type FakeReply,
+  type ReceivedRequest,
+} from './harness.js';
 
 const SECRETS: Record<string, string> = {
   AKIAROUTE53EXAMPLE: 'route53/secret/EXAMPLEKEY',
   ASIAFEDERATEDEXAMPLE: 'federated/secret/EXAMPLEKEY',
 };
-const ZONES: Record<string, string> = { Z1EXAMPLECOM: 'example.com', Z3SUBEXAMPLE: LONGEST_ZONE, Z4EXAMPLEORG: 'example.org' };
+const ZONES: Record<string, string> = {
+  Z1EXAMPLECOM: 'example.com',
+  Z3SUBEXAMPLE: LONGEST_ZONE,
+  Z4EXAMPLEORG: 'example.org',
+};
 
 /** Checks the SigV4 Authorization header by signing the received request again with the known secret. */
 function signatureProblem(request: ReceivedRequest): string | undefined {
   const authorization = String(request.headers.authorization ?? '');
-  const match = /^AWS4-HMAC-SHA256 Credential=(\w+)\/(\d{8})\/([\w-]+)\/([\w-]+)\/aws4_request, SignedHeaders=([\w;-]+), Signature=([0-9a-f]{64})$/.exec(authorization);
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=(\w+)\/(\d{8})\/([\w-]+)\/([\w-]+)\/aws4_request, SignedHeaders=([\w;-]+), Signature=([0-9a-f]{64})$/.exec(
+      authorization,
+    );
   if (!match) return `malformed Authorization '${authorization}'`;
   const [, keyId = '', , region, service, signedHeaders = ''] = match;
   const secret = SECRETS[keyId];
   if (!secret) return `unknown access key ${keyId}`;
-  if (region !== 'us-east-1' || service !== 'route53') return `scope ${region}/${service}, expected us-east-1/route53`;
+  if (region !== 'us-east-1' || service !== 'route53')
+    return `scope ${region}/${service}, expected us-east-1/route53`;
 
   const headers: Record<string, string> = {};
   for (const name of signedHeaders.split(';')) {
-    if (!['host', 'x-amz-date', 'x-amz-security-token'].includes(name)) headers[name] = String(request.headers[name] ?? '');
+    if (!['host', 'x-amz-date', 'x-amz-security-token'].includes(name))
+      headers[name] = String(request.headers[name] ?? '');
   }
   const stamp = String(request.headers['x-amz-date'] ?? '');
-  const date = new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`);
+  const date = new Date(
+    `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:${stamp.slice(13, 15)}Z`,
+  );
   const sessionToken = request.headers['x-amz-security-token'] as string | undefined;
   const expected = signV4(
-    { method: request.method, url: `http://${request.headers.host}${request.path}`, headers, body: request.body },
+    {
+      method: request.method,
+      url: `http://${request.headers.host}${request.path}`,
+      headers,
+      body: request.body,
+    },
     { accessKeyId: keyId, secretAccessKey: secret, sessionToken },
     { region: 'us-east-1', service: 'route53', date },
   ).authorization;
@@ -39,7 +67,9 @@ function signatureProblem(request: ReceivedRequest): string | undefined {
 }
 
 function rrsetXml(name: string, ttl: number, values: string[]): string {
-  const records = values.map((v) => `<ResourceRecord><Value>${v.replace(/&/g, '&amp;')}</Value></ResourceRecord>`).join('');
+  const records = values
+    .map((v) => `<ResourceRecord><Value>${v.replace(/&/g, '&amp;')}</Value></ResourceRecord>`)
+    .join('');
   return `<ResourceRecordSet><Name>${name}</Name><Type>TXT</Type><TTL>${ttl}</TTL><ResourceRecords>${records}</ResourceRecords></ResourceRecordSet>`;
 }
 
@@ -47,7 +77,7 @@ const quote = (value: string): string => `"${value}"`;
 const unquote = (value: string): string => value.replace(/^"|"$/g, '');
 
 interface Route53Fake extends FakeService {
-  /** When set, the next change batch first sees this value added by another writer. */
+  /** Value that another writer adds to the set just before the next change batch is applied. */
   racerValue?: string;
 }
 
@@ -58,12 +88,16 @@ async function startRoute53(): Promise<Route53Fake> {
   const fake = { racerValue: undefined } as { racerValue?: string };
 
   const applyChanges = (zone: string, body: string): FakeReply => {
-    const changes = [...body.matchAll(/<Change><Action>(\w+)<\/Action>([\s\S]*?)<\/Change>/g)].map((m) => ({
-      action: m[1],
-      name: /<Name>(.*?)<\/Name>/.exec(m[2] ?? '')?.[1] ?? '',
-      ttl: Number(/<TTL>(\d+)<\/TTL>/.exec(m[2] ?? '')?.[1]),
-      values: [...(m[2] ?? '').matchAll(/<Value>(.*?)<\/Value>/g)].map((v) => (v[1] ?? '').replace(/&quot;/g, '"')),
-    }));
+    const changes = [...body.matchAll(/<Change><Action>(\w+)<\/Action>([\s\S]*?)<\/Change>/g)].map(
+      (m) => ({
+        action: m[1],
+        name: /<Name>(.*?)<\/Name>/.exec(m[2] ?? '')?.[1] ?? '',
+        ttl: Number(/<TTL>(\d+)<\/TTL>/.exec(m[2] ?? '')?.[1]),
+        values: [...(m[2] ?? '').matchAll(/<Value>(.*?)<\/Value>/g)].map((v) =>
+          (v[1] ?? '').replace(/&quot;/g, '"'),
+        ),
+      }),
+    );
     const invalid = (message: string): FakeReply => {
       const reply = fixture('route53', 'invalid-change-batch');
       return { ...reply, body: String(reply.body).replace('{{message}}', message) };
@@ -72,11 +106,20 @@ async function startRoute53(): Promise<Route53Fake> {
       const name = change.name.replace(/\.$/, '');
       const current = data.values(zone, name).map(quote);
       if (change.action === 'DELETE') {
-        const same = current.length === change.values.length && current.every((v, i) => v === change.values[i]) && data.ttl(zone, name) === change.ttl;
-        if (!same) return invalid(`Tried to delete resource record set [name='${change.name}', type='TXT'] but the values provided do not match the current values`);
+        const same =
+          current.length === change.values.length &&
+          current.every((v, i) => v === change.values[i]) &&
+          data.ttl(zone, name) === change.ttl;
+        if (!same)
+          return invalid(
+            `Tried to delete resource record set [name='${change.name}', type='TXT'] but the values provided do not match the current values`,
+          );
         data.replaceSet(zone, name, []);
       } else if (change.action === 'CREATE') {
-        if (current.length > 0) return invalid(`Tried to create resource record set [name='${change.name}', type='TXT'] but it already exists`);
+        if (current.length > 0)
+          return invalid(
+            `Tried to create resource record set [name='${change.name}', type='TXT'] but it already exists`,
+          );
         data.replaceSet(zone, name, change.values.map(unquote), change.ttl);
       }
     }
@@ -102,26 +145,49 @@ async function startRoute53(): Promise<Route53Fake> {
 
     const path = request.url.pathname;
     if (path === '/2013-04-01/hostedzone') {
-      return fixture('route53', request.url.searchParams.get('marker') === 'Z3SUBEXAMPLE' ? 'hosted-zones-page-2' : 'hosted-zones-page-1');
+      return fixture(
+        'route53',
+        request.url.searchParams.get('marker') === 'Z3SUBEXAMPLE'
+          ? 'hosted-zones-page-2'
+          : 'hosted-zones-page-1',
+      );
     }
     if (path.startsWith('/2013-04-01/change/')) {
-      return { status: 200, body: `<GetChangeResponse><ChangeInfo><Id>${path.slice(12)}</Id><Status>INSYNC</Status></ChangeInfo></GetChangeResponse>` };
+      return {
+        status: 200,
+        body: `<GetChangeResponse><ChangeInfo><Id>${path.slice(12)}</Id><Status>INSYNC</Status></ChangeInfo></GetChangeResponse>`,
+      };
     }
     const match = /^\/2013-04-01\/hostedzone\/(\w+)\/rrset\/?$/.exec(path);
     const zone = ZONES[match?.[1] ?? ''];
-    if (!zone) return { status: 404, body: '<ErrorResponse><Error><Code>NoSuchHostedZone</Code><Message>No hosted zone found</Message></Error></ErrorResponse>' };
+    if (!zone)
+      return {
+        status: 404,
+        body: '<ErrorResponse><Error><Code>NoSuchHostedZone</Code><Message>No hosted zone found</Message></Error></ErrorResponse>',
+      };
 
     if (request.method === 'GET') {
       const name = (request.url.searchParams.get('name') ?? '').replace(/\.$/, '');
       const values = data.values(zone, name);
       // Route 53 lists from the requested name onward, so a missing set shows the next one.
-      const set = values.length > 0 ? rrsetXml(`${name}.`, data.ttl(zone, name) ?? 60, values.map(quote)) : rrsetXml(`zz.${zone}.`, 300, ['"v=spf1 -all"']);
-      return { status: 200, body: `<ListResourceRecordSetsResponse><ResourceRecordSets>${set}</ResourceRecordSets><IsTruncated>true</IsTruncated><MaxItems>1</MaxItems></ListResourceRecordSetsResponse>` };
+      const set =
+        values.length > 0
+          ? rrsetXml(`${name}.`, data.ttl(zone, name) ?? 60, values.map(quote))
+          : rrsetXml(`zz.${zone}.`, 300, ['"v=spf1 -all"']);
+      return {
+        status: 200,
+        body: `<ListResourceRecordSetsResponse><ResourceRecordSets>${set}</ResourceRecordSets><IsTruncated>true</IsTruncated><MaxItems>1</MaxItems></ListResourceRecordSetsResponse>`,
+      };
     }
     expect(request.headers['content-type']).toBe('application/xml');
     if (fake.racerValue) {
       const name = CHALLENGE_NAME;
-      data.replaceSet(zone, name, [...data.values(zone, name), fake.racerValue], data.ttl(zone, name));
+      data.replaceSet(
+        zone,
+        name,
+        [...data.values(zone, name), fake.racerValue],
+        data.ttl(zone, name),
+      );
       fake.racerValue = undefined;
     }
     return applyChanges(zone, request.body);
@@ -150,18 +216,37 @@ describeProviderContract({
     env.AWS_ACCESS_KEY_ID = 'AKIAREVOKEDEXAMPLE';
   },
   errorMessage: /InvalidClientTokenId: The security token included in the request is invalid/,
-  zoneListRequests: (requests) => requests.filter((r) => r.url.pathname === '/2013-04-01/hostedzone').length,
+  zoneListRequests: (requests) =>
+    requests.filter((r) => r.url.pathname === '/2013-04-01/hostedzone').length,
 });
 
 describe('route53 signature', () => {
   // Vectors of the AWS Signature Version 4 test suite: credentials AKIDEXAMPLE /
   // wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, time 20150830T123600Z, scope us-east-1/service.
-  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+  const credentials = {
+    accessKeyId: 'AKIDEXAMPLE',
+    secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+  };
   const scope = { region: 'us-east-1', service: 'service', date: new Date('2015-08-30T12:36:00Z') };
   const cases = [
-    ['get-vanilla', 'GET', 'https://example.amazonaws.com/', '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31'],
-    ['post-vanilla', 'POST', 'https://example.amazonaws.com/', '5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b'],
-    ['get-vanilla-empty-query-key', 'GET', 'https://example.amazonaws.com/?Param1=value1', 'a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb'],
+    [
+      'get-vanilla',
+      'GET',
+      'https://example.amazonaws.com/',
+      '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+    ],
+    [
+      'post-vanilla',
+      'POST',
+      'https://example.amazonaws.com/',
+      '5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b',
+    ],
+    [
+      'get-vanilla-empty-query-key',
+      'GET',
+      'https://example.amazonaws.com/?Param1=value1',
+      'a67d582fa61cc504c4bae71f336f98b97f1ea3c7a6bfe1b6e45aec72011b9aeb',
+    ],
   ] as const;
 
   for (const [name, method, url, signature] of cases) {
@@ -185,7 +270,9 @@ describe('route53 record sets', () => {
 
       await provider.present({ name: CHALLENGE_NAME, value: 'our-token' });
 
-      expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME).sort()).toEqual([FOREIGN_VALUE, 'our-token', 'written-by-another-job'].sort());
+      expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME).sort()).toEqual(
+        [FOREIGN_VALUE, 'our-token', 'written-by-another-job'].sort(),
+      );
     } finally {
       await fake.close();
     }
@@ -200,7 +287,9 @@ describe('route53 record sets', () => {
       await provider.cleanUp({ name: CHALLENGE_NAME, value: 'only-token' });
 
       expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual([]);
-      const batches = fake.requests.filter((r) => r.method === 'POST').map((r) => [...r.body.matchAll(/<Action>(\w+)</g)].map((m) => m[1]));
+      const batches = fake.requests
+        .filter((r) => r.method === 'POST')
+        .map((r) => [...r.body.matchAll(/<Action>(\w+)</g)].map((m) => m[1]));
       expect(batches).toEqual([['CREATE'], ['DELETE']]);
     } finally {
       await fake.close();
@@ -210,7 +299,10 @@ describe('route53 record sets', () => {
   it('uses AWS_HOSTED_ZONE_ID without listing zones', async () => {
     const fake = await startRoute53();
     try {
-      const provider = createRoute53Provider({ provider: 'route53', options: {} }, { ...fake.env, AWS_HOSTED_ZONE_ID: '/hostedzone/Z3SUBEXAMPLE' });
+      const provider = createRoute53Provider(
+        { provider: 'route53', options: {} },
+        { ...fake.env, AWS_HOSTED_ZONE_ID: '/hostedzone/Z3SUBEXAMPLE' },
+      );
 
       await provider.present({ name: CHALLENGE_NAME, value: 'pinned-zone-token' });
 
@@ -238,7 +330,9 @@ describe('route53 record sets', () => {
 
       expect(fake.authFailures).toEqual([]);
       const signed = fake.requests.filter((r) => r.url.pathname !== '/sts/');
-      expect(signed.every((r) => r.headers['x-amz-security-token'] === 'FwoGZXIvYXdzEXAMPLESESSION')).toBe(true);
+      expect(
+        signed.every((r) => r.headers['x-amz-security-token'] === 'FwoGZXIvYXdzEXAMPLESESSION'),
+      ).toBe(true);
       expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual(['federated-token']);
     } finally {
       await fake.close();

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createTencentProvider } from '../../src/dns/providers/tencentcloud/index.js';
 import { signTc3 } from '../../src/dns/providers/tencentcloud/signature.js';
-import { CHALLENGE_NAME, describeProviderContract, LONGEST_ZONE, type FakeService } from './contract.js';
-import { FakeZoneData, fixture, startFakeServer, type FakeReply, type ReceivedRequest } from './harness.js';
+import {
+  CHALLENGE_NAME,
+  describeProviderContract,
+  LONGEST_ZONE,
+  type FakeService,
+} from './contract.js';
+import {
+  FakeZoneData,
+  fixture,
+  startFakeServer,
+  type FakeReply,
+  type ReceivedRequest,
+} from './harness.js';
 
 const SECRETS: Record<string, string> = { AKIDTENCENTEXAMPLE: 'tencent-secret-EXAMPLE' };
 
@@ -36,25 +47,46 @@ async function startTencent(): Promise<FakeService> {
     }
 
     const body = JSON.parse(request.body) as Record<string, string | number>;
-    const ok = (response: object): FakeReply => ({ status: 200, body: { Response: { ...response, RequestId: 'req-1' } } });
+    const ok = (response: object): FakeReply => ({
+      status: 200,
+      body: { Response: { ...response, RequestId: 'req-1' } },
+    });
     switch (request.headers['x-tc-action']) {
       case 'DescribeDomainList':
         return fixture('tencentcloud', body.Offset === 0 ? 'domains-page-1' : 'domains-page-2');
       case 'CreateRecord': {
         expect(body).toMatchObject({ RecordType: 'TXT', RecordLine: '默认' });
-        const name = body.SubDomain === '@' ? String(body.Domain) : `${body.SubDomain}.${body.Domain}`;
+        const name =
+          body.SubDomain === '@' ? String(body.Domain) : `${body.SubDomain}.${body.Domain}`;
         return ok({ RecordId: Number(data.add(String(body.Domain), name, String(body.Value))) });
       }
       case 'DeleteRecord':
-        if (!data.removeById(String(body.RecordId))) return ok({ Error: { Code: 'InvalidParameter.RecordIdInvalid', Message: 'Record id invalid.' } });
+        if (!data.removeById(String(body.RecordId)))
+          return ok({
+            Error: { Code: 'InvalidParameter.RecordIdInvalid', Message: 'Record id invalid.' },
+          });
         return ok({});
       case 'DescribeRecordList': {
         const name = `${body.Subdomain}.${body.Domain}`;
         const list = data.records
           .filter((r) => r.zone === body.Domain && r.name === name)
-          .map((r) => ({ RecordId: Number(r.id), Name: body.Subdomain, Type: 'TXT', Value: r.value, Line: '默认', TTL: 600 }));
+          .map((r) => ({
+            RecordId: Number(r.id),
+            Name: body.Subdomain,
+            Type: 'TXT',
+            Value: r.value,
+            Line: '默认',
+            TTL: 600,
+          }));
         if (list.length === 0) return fixture('tencentcloud', 'no-data-of-record');
-        return ok({ RecordCountInfo: { SubdomainCount: list.length, ListCount: list.length, TotalCount: list.length }, RecordList: list });
+        return ok({
+          RecordCountInfo: {
+            SubdomainCount: list.length,
+            ListCount: list.length,
+            TotalCount: list.length,
+          },
+          RecordList: list,
+        });
       }
       default:
         return ok({ Error: { Code: 'InvalidAction', Message: 'unknown action' } });
@@ -84,19 +116,21 @@ describeProviderContract({
     env.TENCENTCLOUD_SECRET_ID = 'AKIDREVOKED';
   },
   errorMessage: /AuthFailure\.SignatureFailure: The provided credentials could not be validated/,
-  zoneListRequests: (requests) => requests.filter((r) => r.headers['x-tc-action'] === 'DescribeDomainList').length,
+  zoneListRequests: (requests) =>
+    requests.filter((r) => r.headers['x-tc-action'] === 'DescribeDomainList').length,
 });
 
 describe('tencentcloud signature', () => {
   it('signs the example request of the signature v3 guide', () => {
     // Inputs of the CVM DescribeInstances example in Tencent Cloud's "Signature v3" guide.
-    // NOTE: the expected value was computed by this implementation; the stored copy of
-    // the guide masks the example key, so it could not be compared here.
+    // NOTE: this implementation computed the expected value. The copy of the guide
+    // available here masks the example key, so the value is not checked against it.
     const authorization = signTc3(
       {
         host: 'cvm.tencentcloudapi.com',
         service: 'cvm',
-        payload: '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}',
+        payload:
+          '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}',
         contentType: 'application/json; charset=utf-8',
         timestamp: 1551113065,
       },
@@ -120,7 +154,10 @@ describe('tencentcloud records', () => {
       await provider.present({ name: `${CHALLENGE_NAME}.`, value: 'split-name-token' });
 
       const create = fake.requests.find((r) => r.headers['x-tc-action'] === 'CreateRecord');
-      expect(JSON.parse(create?.body ?? '{}')).toMatchObject({ Domain: LONGEST_ZONE, SubDomain: '_acme-challenge.www' });
+      expect(JSON.parse(create?.body ?? '{}')).toMatchObject({
+        Domain: LONGEST_ZONE,
+        SubDomain: '_acme-challenge.www',
+      });
     } finally {
       await fake.close();
     }
@@ -134,7 +171,10 @@ describe('tencentcloud records', () => {
       const provider = createTencentProvider({ provider: 'tencentcloud', options: {} }, fake.env);
 
       await provider.cleanUp({ name: CHALLENGE_NAME, value: 'left-by-crashed-run' });
-      await provider.cleanUp({ name: '_acme-challenge.none.sub.example.com', value: 'never-presented' });
+      await provider.cleanUp({
+        name: '_acme-challenge.none.sub.example.com',
+        value: 'never-presented',
+      });
 
       expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual(['someone-elses-value']);
     } finally {

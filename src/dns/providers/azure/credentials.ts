@@ -10,10 +10,10 @@ const GITHUB_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
 /**
  * Returns a function that yields an Azure Resource Manager access token from the
- * client credentials grant of Microsoft Entra ID. The client proves itself with, in
- * this order: `AZURE_CLIENT_SECRET`; the token in `AZURE_FEDERATED_TOKEN_FILE`
- * (workload identity, re-read on each renewal); or a GitHub Actions OIDC token when
- * the job has `id-token: write`.
+ * client credentials grant of Microsoft Entra ID. The first client proof found is
+ * used: `AZURE_CLIENT_SECRET`, then the token in `AZURE_FEDERATED_TOKEN_FILE`
+ * (workload identity, re-read on each renewal), then a GitHub Actions OIDC token
+ * when the job has the `id-token: write` permission.
  */
 export function azureTokenSource(env: NodeJS.ProcessEnv): () => Promise<string> {
   const tenantId = requireSetting(

@@ -90,11 +90,11 @@ export function createGcloudProvider(
   const findZone = async (name: string): Promise<ManagedZone> => {
     zones ??= listZones();
     zones.catch(() => (zones = undefined));
-    // Private zones do not answer the CA's queries, so only public ones can hold a challenge.
+    // The CA cannot query a private zone, so only public zones can hold a challenge.
     const publicZones = (await zones).filter((zone) => zone.visibility !== 'private');
-    const wanted = settings.zone ? normalizeName(settings.zone) : undefined;
-    const candidates = wanted
-      ? publicZones.filter((zone) => normalizeName(zone.dnsName) === wanted)
+    const configuredZone = settings.zone ? normalizeName(settings.zone) : undefined;
+    const candidates = configuredZone
+      ? publicZones.filter((zone) => normalizeName(zone.dnsName) === configuredZone)
       : publicZones;
     const zone = pickLongestZone(name, candidates, (candidate) => candidate.dnsName);
     if (!zone) {

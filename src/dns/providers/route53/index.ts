@@ -56,9 +56,9 @@ export function createRoute53Provider(
     zones ??= client.listHostedZones();
     zones.catch(() => (zones = undefined));
     const publicZones = (await zones).filter((zone) => !zone.privateZone);
-    const wanted = settings.zone ? normalizeName(settings.zone) : undefined;
-    const candidates = wanted
-      ? publicZones.filter((zone) => normalizeName(zone.name) === wanted)
+    const configuredZone = settings.zone ? normalizeName(settings.zone) : undefined;
+    const candidates = configuredZone
+      ? publicZones.filter((zone) => normalizeName(zone.name) === configuredZone)
       : publicZones;
     const zone = pickLongestZone(name, candidates, (candidate) => candidate.name);
     if (!zone) {

@@ -55,7 +55,8 @@ function canonicalQuery(url: URL): string {
 }
 
 function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }
 
 /** Builds the canonical request of AWS Signature Version 4 and the list of signed header names. */

@@ -1,6 +1,6 @@
 /**
  * The few XML operations the Route 53 and STS responses need. Their documents are
- * flat and use no namespaces prefixes, CDATA or attributes that matter here, so a
+ * flat and use no namespace prefixes, CDATA sections or attributes that matter here, so a
  * full XML parser would add weight without changing a result.
  */
 

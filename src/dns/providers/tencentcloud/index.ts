@@ -63,7 +63,7 @@ export function createTencentProvider(
   const listDomains = async (): Promise<string[]> => {
     const names: string[] = [];
     // The offset advances by what the server returned, which may be fewer than Limit.
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       const response = await client.call<DescribeDomainListResponse>('DescribeDomainList', {
         Offset: offset,
         Limit: PAGE_SIZE,
