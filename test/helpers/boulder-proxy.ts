@@ -65,6 +65,10 @@ export class BoulderProxy {
   mode: BoulderMode;
   readonly replacementOrders: ReplacementOrder[] = [];
   readonly refusals: ProxyRefusal[] = [];
+  /** Method and path of every request, in order, for tests that check what a client asked. */
+  readonly requests: Array<{ method: string; path: string }> = [];
+  /** Changes the directory as served, to emulate other CAs (no ARI, EAB required). */
+  editDirectory?: (directory: Record<string, unknown>) => void;
 
   private readonly upstream: URL;
   private readonly server: https.Server;
@@ -130,6 +134,7 @@ export class BoulderProxy {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     const path = request.url ?? '/';
+    this.requests.push({ method: request.method ?? 'GET', path });
 
     if (request.method === 'POST' && path === this.newOrderPath) {
       const replaces = readReplaces(body);
@@ -235,6 +240,7 @@ export class BoulderProxy {
       this.newOrderPath = new URL(rewritten.newOrder).pathname;
     if (typeof rewritten.newNonce === 'string')
       this.newNoncePath = new URL(rewritten.newNonce).pathname;
+    this.editDirectory?.(rewritten);
     return Buffer.from(JSON.stringify(rewritten));
   }
 
