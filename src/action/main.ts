@@ -118,6 +118,7 @@ async function renewAll(
       intervalToNextRunMs: settings.runIntervalMs,
       concurrency: settings.concurrency,
       dryRun: settings.dryRun,
+      refreshAri: settings.refreshAri,
       orderTimeoutMs: 10 * 60_000,
       onlyNames,
     },

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 
 import type { GitHubClient } from '../github/client.js';
-import { upsertPlanComment } from '../github/comment.js';
+import { PLAN_COMMENT_MARKER as PLAN_MARKER, upsertPlanComment } from '../github/comment.js';
 import { reportIncident, resolveIncidents } from '../github/incident-issue.js';
 import { PermissionError } from '../github/permissions.js';
 import type { Logger } from '../log.js';
@@ -11,8 +11,6 @@ import { renderJobSummary, renderPlanComment } from '../report/summary.js';
 import type { RunResult } from '../renew/context.js';
 import { workflowRunUrl } from './event.js';
 import type { ActionSettings } from './settings.js';
-
-const PLAN_MARKER = '<!-- acme-lineage:plan -->';
 
 interface PublishContext {
   octokit?: GitHubClient;

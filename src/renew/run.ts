@@ -143,13 +143,6 @@ async function processCertificate(
   }
 }
 
-function nextActionFor(due: boolean, mode: RunSettings['mode']): string {
-  if (!due) return 'nothing: not due';
-  return mode === 'renew'
-    ? 'nothing (dry run): would order a new certificate'
-    : 'order a new certificate';
-}
-
 /** Stores the ARI answer on the current certificate so the next run honours Retry-After and keeps the chosen moment. */
 async function keepAriState(context: RunContext, name: string, ari: AriState): Promise<void> {
   await commitLineage(
