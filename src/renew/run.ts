@@ -120,9 +120,7 @@ async function processCertificate(
     if (!assessment.due || !renewing) {
       if (assessment.ariUpdate && renewing)
         await keepAriState(context, spec.name, assessment.ariUpdate);
-      return {
-        status: { ...assessment.status, nextAction: nextActionFor(assessment.due, settings.mode) },
-      };
+      return { status: assessment.status };
     }
     return await issueCertificate(context, spec, lineage, assessment);
   } catch (error) {
