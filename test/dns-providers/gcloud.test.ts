@@ -21,6 +21,7 @@ import {
 
 const PROJECT = 'acme-dns-project';
 const ACCESS_TOKEN = 'ya29.test-access-token';
+const FEDERATED_TOKEN = 'federated-sts-token';
 const CLIENT_EMAIL = 'acme-dns@acme-dns-project.iam.gserviceaccount.com';
 const ZONES: Record<string, string> = {
   'example-com': 'example.com',
@@ -80,6 +81,35 @@ async function startGcloud(): Promise<GcloudFake> {
       return {
         status: 200,
         body: { access_token: ACCESS_TOKEN, expires_in: 3599, token_type: 'Bearer' },
+      };
+    }
+    if (request.url.pathname === '/sts/v1/token') {
+      const form = new URLSearchParams(request.body);
+      expect(form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:token-exchange');
+      expect(form.get('subject_token_type')).toBe('urn:ietf:params:oauth:token-type:jwt');
+      if (form.get('subject_token') !== 'github-oidc-jwt-for-tests')
+        return fixture('gcloud', 'invalid-grant');
+      return {
+        status: 200,
+        body: {
+          access_token: FEDERATED_TOKEN,
+          issued_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+          token_type: 'Bearer',
+          expires_in: 3599,
+        },
+      };
+    }
+    if (
+      request.url.pathname ===
+      `/iamcredentials/v1/projects/-/serviceAccounts/${CLIENT_EMAIL}:generateAccessToken`
+    ) {
+      expect(request.headers.authorization).toBe(`Bearer ${FEDERATED_TOKEN}`);
+      expect(JSON.parse(request.body)).toMatchObject({
+        scope: ['https://www.googleapis.com/auth/ndev.clouddns.readwrite'],
+      });
+      return {
+        status: 200,
+        body: { accessToken: ACCESS_TOKEN, expireTime: '2099-01-01T00:00:00Z' },
       };
     }
     if (request.headers.authorization !== `Bearer ${ACCESS_TOKEN}`) {
@@ -263,5 +293,37 @@ describe('gcloud record sets', () => {
         { GOOGLE_APPLICATION_CREDENTIALS: file, GCE_PROJECT: PROJECT },
       ),
     ).toThrow(/^gcloud: .*type 'authorized_user'.*not supported/);
+  });
+
+  it('exchanges a workload identity token', async () => {
+    const fake = await startGcloud();
+    try {
+      const folder = mkdtempSync(join(tmpdir(), 'gcloud-'));
+      const tokenFile = join(folder, 'oidc-token');
+      writeFileSync(tokenFile, 'github-oidc-jwt-for-tests');
+      const server = String(fake.env.GCE_API_BASE_URL).replace(/\/dns\/v1$/, '');
+      const configFile = join(folder, 'external-account.json');
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          type: 'external_account',
+          audience:
+            '//iam.googleapis.com/projects/123456/locations/global/workloadIdentityPools/github/providers/github',
+          subject_token_type: 'urn:ietf:params:oauth:token-type:jwt',
+          token_url: `${server}/sts/v1/token`,
+          service_account_impersonation_url: `${server}/iamcredentials/v1/projects/-/serviceAccounts/${CLIENT_EMAIL}:generateAccessToken`,
+          credential_source: { file: tokenFile },
+        }),
+      );
+      const env = { ...fake.env, GOOGLE_APPLICATION_CREDENTIALS: configFile };
+      const provider = createGcloudProvider({ provider: 'gcloud', options: {} }, env);
+
+      await provider.present({ name: CHALLENGE_NAME, value: 'workload-identity-token' });
+
+      expect(fake.authFailures).toEqual([]);
+      expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual(['workload-identity-token']);
+    } finally {
+      await fake.close();
+    }
   });
 });
