@@ -1,5 +1,5 @@
 import type { GitLineageStore } from '../lineage/git-store.js';
-import { findCommitThatDropped, lineageHistory, readAt } from '../lineage/history.js';
+import { findCommitThatDropped, lineageVersions } from '../lineage/history.js';
 import type { LineageStore } from '../lineage/store.js';
 import type { Lineage } from '../lineage/types.js';
 import type { StateCommit } from '../report/incident.js';
@@ -30,12 +30,11 @@ export async function findLostReplacement(
   const tip = await store.fetchState();
   if (!tip.commit) return {};
 
-  const commits = (await lineageHistory(tip, name)).slice(0, MAX_VERSIONS);
   let orderUrl: string | undefined;
-  for (const entry of commits) {
-    const version = await readAt(tip.repository, entry.commit, name);
-    orderUrl = version ? orderReplacing(version, certId) : undefined;
-    if (orderUrl) break;
+  let read = 0;
+  for await (const version of lineageVersions(tip, name)) {
+    orderUrl = version.lineage ? orderReplacing(version.lineage, certId) : undefined;
+    if (orderUrl || ++read >= MAX_VERSIONS) break;
   }
   if (!orderUrl) return {};
 
