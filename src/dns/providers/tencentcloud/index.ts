@@ -125,6 +125,7 @@ export function createTencentProvider(
 
   return {
     name: PROVIDER,
+    // NOTE: an estimate. Neither provider documents how long its authoritative servers take.
     propagationTimeoutMs: 600_000,
 
     async present(record: ChallengeRecord): Promise<void> {
