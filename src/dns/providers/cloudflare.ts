@@ -116,121 +116,121 @@ async function listZones(config: CloudflareConfig, nameFilter?: string): Promise
   }
 }
 
-/** Creates the Cloudflare provider: one TXT record per value, so values on one name never conflict. */
-export function createCloudflareProvider(
-  settings: DnsSettings,
-  env: NodeJS.ProcessEnv,
-  logger?: Logger,
-): DnsProvider {
-  const config = readCloudflareConfig(env);
-  const zoneCache = new Map<string, Promise<CloudflareZone>>();
-  const added = new Map<string, { zoneId: string; recordId: string }>();
+/** Cloudflare provider: one TXT record per value, so values on one name never conflict. */
+class CloudflareProvider implements DnsProvider {
+  readonly name = PROVIDER;
+  readonly propagationTimeoutMs = 120_000;
+  private readonly zoneCache = new Map<string, Promise<CloudflareZone>>();
+  /** Record ids that `present` created, keyed by name and value. */
+  private readonly added = new Map<string, { zoneId: string; recordId: string }>();
 
-  const findZone = (name: string): Promise<CloudflareZone> => {
-    const zoneName = settings.zone ? normalizeName(settings.zone) : undefined;
-    const key = zoneName ?? name;
-    let zone = zoneCache.get(key);
+  constructor(
+    private readonly config: CloudflareConfig,
+    private readonly configuredZone: string | undefined,
+    private readonly logger?: Logger,
+  ) {}
+
+  async present(record: ChallengeRecord): Promise<void> {
+    const name = normalizeName(record.name);
+    const zone = await this.findZone(name);
+    try {
+      const envelope = await callCloudflare<CloudflareRecord>(
+        this.config,
+        this.config.dnsToken,
+        'POST',
+        `/zones/${zone.id}/dns_records`,
+        { type: 'TXT', name, content: record.value, ttl: 120 },
+      );
+      this.added.set(recordKey(name, record.value), {
+        zoneId: zone.id,
+        recordId: envelope.result.id,
+      });
+      this.logger?.debug(
+        `${PROVIDER}: added TXT ${name} in zone ${zone.name} (record ${envelope.result.id})`,
+      );
+    } catch (error) {
+      const identical =
+        error instanceof CloudflareApiError &&
+        error.errors.some((e) => e.code === IDENTICAL_RECORD_EXISTS);
+      if (!identical) throw error;
+      this.logger?.debug(
+        `${PROVIDER}: TXT ${name} already has this value, so clean-up will find it by value`,
+      );
+    }
+  }
+
+  async cleanUp(record: ChallengeRecord): Promise<void> {
+    const name = normalizeName(record.name);
+    const key = recordKey(name, record.value);
+    const known = this.added.get(key);
+    const targets = known ? [known] : await this.findRecordsByValue(name, record.value);
+
+    for (const target of targets) {
+      await callCloudflare<unknown>(
+        this.config,
+        this.config.dnsToken,
+        'DELETE',
+        `/zones/${target.zoneId}/dns_records/${target.recordId}`,
+      );
+      this.logger?.debug(`${PROVIDER}: deleted TXT ${name} (record ${target.recordId})`);
+    }
+    this.added.delete(key);
+  }
+
+  async authoritativeServers(record: ChallengeRecord): Promise<string[]> {
+    const zone = await this.findZone(normalizeName(record.name));
+    return (zone.name_servers ?? []).map((server) => `${server}:53`);
+  }
+
+  private findZone(name: string): Promise<CloudflareZone> {
+    const key = this.configuredZone ?? name;
+    let zone = this.zoneCache.get(key);
     if (!zone) {
-      zone = listZones(config, zoneName).then((zones) => {
+      zone = listZones(this.config, this.configuredZone).then((zones) => {
         const found = pickLongestZone(name, zones, (candidate) => candidate.name);
         if (!found) {
           const seen = zones.map((candidate) => candidate.name).join(', ') || 'none';
           throw new ProviderError(
             PROVIDER,
-            `No zone visible to the token contains ${name} (zones seen: ${seen}). Grant the token Zone:Zone:Read on the zone, or set dns.zone in the manifest.`,
+            `No zone visible to the token contains ${name} (zones seen: ${seen}). ` +
+              'Grant the token Zone:Zone:Read on the zone, or set dns.zone in the manifest.',
           );
         }
         return found;
       });
-      zone.catch(() => zoneCache.delete(key));
-      zoneCache.set(key, zone);
+      zone.catch(() => this.zoneCache.delete(key));
+      this.zoneCache.set(key, zone);
     }
     return zone;
-  };
+  }
 
-  const findRecords = async (
-    zoneId: string,
+  /** Finds records with exactly this value, for a clean-up in a process that did not present it. */
+  private async findRecordsByValue(
     name: string,
     value: string,
-  ): Promise<CloudflareRecord[]> => {
+  ): Promise<{ zoneId: string; recordId: string }[]> {
+    const zone = await this.findZone(name);
     const query = `type=TXT&name=${encodeURIComponent(name)}&content=${encodeURIComponent(value)}&per_page=${PAGE_SIZE}`;
     const envelope = await callCloudflare<CloudflareRecord[]>(
-      config,
-      config.dnsToken,
+      this.config,
+      this.config.dnsToken,
       'GET',
-      `/zones/${zoneId}/dns_records?${query}`,
+      `/zones/${zone.id}/dns_records?${query}`,
     );
-    return envelope.result.filter(
-      (record) => record.content === value || record.content === `"${value}"`,
-    );
-  };
+    return envelope.result
+      .filter((found) => found.content === value || found.content === `"${value}"`)
+      .map((found) => ({ zoneId: zone.id, recordId: found.id }));
+  }
+}
 
-  return {
-    name: PROVIDER,
-    propagationTimeoutMs: 120_000,
-
-    async present(record: ChallengeRecord): Promise<void> {
-      const name = normalizeName(record.name);
-      const zone = await findZone(name);
-      try {
-        const envelope = await callCloudflare<CloudflareRecord>(
-          config,
-          config.dnsToken,
-          'POST',
-          `/zones/${zone.id}/dns_records`,
-          {
-            type: 'TXT',
-            name,
-            content: record.value,
-            ttl: 120,
-          },
-        );
-        added.set(recordKey(name, record.value), { zoneId: zone.id, recordId: envelope.result.id });
-        logger?.debug(
-          `${PROVIDER}: added TXT ${name} in zone ${zone.name} (record ${envelope.result.id})`,
-        );
-      } catch (error) {
-        if (
-          !(error instanceof CloudflareApiError) ||
-          !error.errors.some((e) => e.code === IDENTICAL_RECORD_EXISTS)
-        )
-          throw error;
-        logger?.debug(
-          `${PROVIDER}: TXT ${name} already has this value; leaving it for clean-up by value`,
-        );
-      }
-    },
-
-    async cleanUp(record: ChallengeRecord): Promise<void> {
-      const name = normalizeName(record.name);
-      const key = recordKey(name, record.value);
-      const known = added.get(key);
-      const targets = known
-        ? [known]
-        : await findZone(name).then(async (zone) =>
-            (await findRecords(zone.id, name, record.value)).map((found) => ({
-              zoneId: zone.id,
-              recordId: found.id,
-            })),
-          );
-
-      for (const target of targets) {
-        await callCloudflare<unknown>(
-          config,
-          config.dnsToken,
-          'DELETE',
-          `/zones/${target.zoneId}/dns_records/${target.recordId}`,
-        );
-        logger?.debug(`${PROVIDER}: deleted TXT ${name} (record ${target.recordId})`);
-      }
-      added.delete(key);
-    },
-
-    async authoritativeServers(record: ChallengeRecord): Promise<string[]> {
-      const zone = await findZone(normalizeName(record.name));
-      return (zone.name_servers ?? []).map((server) => `${server}:53`);
-    },
-  };
+/** Creates the Cloudflare provider from the manifest settings and the environment. */
+export function createCloudflareProvider(
+  settings: DnsSettings,
+  env: NodeJS.ProcessEnv,
+  logger?: Logger,
+): DnsProvider {
+  const configuredZone = settings.zone ? normalizeName(settings.zone) : undefined;
+  return new CloudflareProvider(readCloudflareConfig(env), configuredZone, logger);
 }
 
 function recordKey(name: string, value: string): string {
