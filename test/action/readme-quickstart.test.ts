@@ -19,16 +19,17 @@ interface WorkflowStep {
 }
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const chineseReadme = readFileSync(new URL('../../README.zh-CN.md', import.meta.url), 'utf8');
 const action = parse(
   readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'),
 ) as ActionDefinition;
 
-/** Returns the text of the README section under `heading`, up to the next `## ` heading. */
-function section(heading: string): string {
-  const start = readme.indexOf(`\n## ${heading}\n`);
+/** Returns the text of the section under `heading`, up to the next `## ` heading. */
+function section(heading: string, text = readme): string {
+  const start = text.indexOf(`\n## ${heading}\n`);
   expect(start, `README section "${heading}"`).toBeGreaterThanOrEqual(0);
-  const end = readme.indexOf('\n## ', start + heading.length + 4);
-  return readme.slice(start, end === -1 ? undefined : end);
+  const end = text.indexOf('\n## ', start + heading.length + 4);
+  return text.slice(start, end === -1 ? undefined : end);
 }
 
 /** Returns the fenced `yaml` blocks of `text`, without their indentation. */
@@ -134,15 +135,21 @@ describe('README quick start', () => {
   });
 });
 
-describe('README reference tables', () => {
+// The Chinese README translates its headings, so each README names its own sections.
+const READMES = [
+  { file: 'README.md', text: readme, inputs: 'Inputs', outputs: 'Outputs' },
+  { file: 'README.zh-CN.md', text: chineseReadme, inputs: '输入', outputs: '输出' },
+];
+
+describe.each(READMES)('$file reference tables', ({ text, inputs, outputs }) => {
   it('lists exactly the inputs of action.yml', () => {
-    const names = tableRows(section('Inputs')).flatMap((row) => codeNames(row[0] ?? ''));
+    const names = tableRows(section(inputs, text)).flatMap((row) => codeNames(row[0] ?? ''));
 
     expect([...names].sort()).toEqual(Object.keys(action.inputs).sort());
   });
 
   it('shows the defaults of action.yml', () => {
-    for (const row of tableRows(section('Inputs'))) {
+    for (const row of tableRows(section(inputs, text))) {
       const [names = '', documented = ''] = row;
       for (const name of codeNames(names)) {
         const actual = action.inputs[name]?.default ?? '';
@@ -154,8 +161,40 @@ describe('README reference tables', () => {
   });
 
   it('lists exactly the outputs of action.yml', () => {
-    const names = tableRows(section('Outputs')).flatMap((row) => codeNames(row[0] ?? ''));
+    const names = tableRows(section(outputs, text)).flatMap((row) => codeNames(row[0] ?? ''));
 
     expect([...names].sort()).toEqual(Object.keys(action.outputs).sort());
+  });
+});
+
+describe('Chinese README', () => {
+  it('has the quick start of README.md', () => {
+    // Only YAML comments are translated, so both READMEs must parse to the same data.
+    const english = yamlBlocks(section('Quick start')).map((block) => parse(block) as unknown);
+    const chinese = yamlBlocks(section('快速开始', chineseReadme)).map(
+      (block) => parse(block) as unknown,
+    );
+
+    expect(chinese).toEqual(english);
+  });
+
+  it('has the manifest reference of README.md', () => {
+    const english = yamlBlocks(section('Manifest reference')).map(
+      (block) => parse(block) as unknown,
+    );
+    const chinese = yamlBlocks(section('清单文件参考', chineseReadme)).map(
+      (block) => parse(block) as unknown,
+    );
+
+    expect(chinese).toEqual(english);
+  });
+
+  it('has the DNS provider variables of README.md', () => {
+    const variables = (heading: string, text: string): string[] =>
+      tableRows(section(heading, text)).map((row) =>
+        [row[1], row[2]].flatMap((cell) => codeNames(cell ?? '')).join(' '),
+      );
+
+    expect(variables('DNS 服务商', chineseReadme)).toEqual(variables('DNS providers', readme));
   });
 });
