@@ -5,7 +5,7 @@ import { ProviderError, readSetting, requireSetting } from '../shared/errors.js'
 import { joinUrl } from '../shared/http.js';
 import { normalizeName, pickLongestZone, relativeName } from '../shared/names.js';
 import { JsonApiError, callJson } from '../shared/oauth.js';
-import { DEFAULT_TXT_TTL, TxtRecordSetEditor } from '../shared/rrset.js';
+import { DEFAULT_TXT_TTL, TxtRecordSetEditor, type TxtRecordSet } from '../shared/rrset.js';
 import { chunkTxtValue } from '../shared/txt.js';
 import { azureTokenSource } from './credentials.js';
 
@@ -18,6 +18,11 @@ interface DnsZone {
   id: string;
   name: string;
   properties?: { nameServers?: string[]; zoneType?: 'Public' | 'Private' };
+}
+
+interface ZoneListPage {
+  value: DnsZone[];
+  nextLink?: string;
 }
 
 interface TxtRecordSetResource {
@@ -33,7 +38,162 @@ function toAzureName(name: string, zone: string): string {
   return relativeName(name, normalizeName(zone));
 }
 
-/** Creates the Azure DNS provider, which keeps all TXT values of a name in one record set guarded by its etag. */
+/** Azure DNS provider, which keeps all TXT values of a name in one record set guarded by its etag. */
+class AzureProvider implements DnsProvider {
+  readonly name = PROVIDER;
+  readonly propagationTimeoutMs = 120_000;
+  private zones: Promise<DnsZone[]> | undefined;
+  private readonly editor: TxtRecordSetEditor<DnsZone, TxtRecordSetResource>;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly subscription: string,
+    private readonly resourceGroup: string | undefined,
+    private readonly accessToken: () => Promise<string>,
+    private readonly configuredZone: string | undefined,
+    private readonly logger?: Logger,
+  ) {
+    this.editor = new TxtRecordSetEditor<DnsZone, TxtRecordSetResource>({
+      read: (zone, name) => this.readSet(zone, name),
+      write: (zone, name, current, values) => this.writeSet(zone, name, current, values),
+      isConflict: (error) => error instanceof JsonApiError && error.status === 412,
+    });
+  }
+
+  async present(record: ChallengeRecord): Promise<void> {
+    const name = normalizeName(record.name);
+    const zone = await this.findZone(name);
+    const added = await this.editor.add(zone, name, record.value);
+    this.logger?.debug(
+      `${PROVIDER}: ${added ? 'added' : 'already had'} TXT value at ${name} in zone ${zone.name}`,
+    );
+  }
+
+  async cleanUp(record: ChallengeRecord): Promise<void> {
+    const name = normalizeName(record.name);
+    const zone = await this.findZone(name);
+    const removed = await this.editor.remove(zone, name, record.value);
+    this.logger?.debug(
+      `${PROVIDER}: ${removed ? 'removed' : 'found no'} TXT value at ${name} in zone ${zone.name}`,
+    );
+  }
+
+  async authoritativeServers(record: ChallengeRecord): Promise<string[]> {
+    const zone = await this.findZone(normalizeName(record.name));
+    return (zone.properties?.nameServers ?? []).map((server) => `${server.replace(/\.$/, '')}:53`);
+  }
+
+  private async call<T>(
+    operation: string,
+    method: string,
+    url: string,
+    extraHeaders: Record<string, string> = {},
+    body?: unknown,
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${await this.accessToken()}`,
+      ...extraHeaders,
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const request = {
+      method,
+      url,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    };
+    return (await callJson<T>(PROVIDER, operation, request)).body;
+  }
+
+  private async listZones(): Promise<DnsZone[]> {
+    const scope = this.resourceGroup
+      ? `/subscriptions/${this.subscription}/resourceGroups/${this.resourceGroup}`
+      : `/subscriptions/${this.subscription}`;
+    const zones: DnsZone[] = [];
+    let url: string | undefined = joinUrl(
+      this.baseUrl,
+      `${scope}/providers/Microsoft.Network/dnsZones?api-version=${API_VERSION}`,
+    );
+    while (url) {
+      const page: ZoneListPage = await this.call<ZoneListPage>('Zones.List', 'GET', url);
+      zones.push(...page.value);
+      url = page.nextLink;
+    }
+    return zones;
+  }
+
+  private async findZone(name: string): Promise<DnsZone> {
+    this.zones ??= this.listZones();
+    this.zones.catch(() => (this.zones = undefined));
+
+    const publicZones = (await this.zones).filter(
+      (zone) => zone.properties?.zoneType !== 'Private',
+    );
+    const candidates = this.configuredZone
+      ? publicZones.filter((zone) => normalizeName(zone.name) === this.configuredZone)
+      : publicZones;
+    const zone = pickLongestZone(name, candidates, (candidate) => candidate.name);
+    if (!zone) {
+      const seen = publicZones.map((candidate) => candidate.name).join(', ') || 'none';
+      const where = this.resourceGroup
+        ? `resource group ${this.resourceGroup}`
+        : `subscription ${this.subscription}`;
+      throw new ProviderError(
+        PROVIDER,
+        `No DNS zone in ${where} contains ${name} (zones seen: ${seen}). Check AZURE_SUBSCRIPTION_ID and ` +
+          'AZURE_RESOURCE_GROUP, and grant the app read access to the zone, or set dns.zone in the manifest.',
+      );
+    }
+    return zone;
+  }
+
+  private recordSetUrl(zone: DnsZone, name: string): string {
+    const relative = encodeURIComponent(toAzureName(name, zone.name));
+    return joinUrl(this.baseUrl, `${zone.id}/TXT/${relative}?api-version=${API_VERSION}`);
+  }
+
+  private async readSet(
+    zone: DnsZone,
+    name: string,
+  ): Promise<TxtRecordSet<TxtRecordSetResource> | undefined> {
+    try {
+      const body = await this.call<TxtRecordSetResource>(
+        'RecordSets.Get',
+        'GET',
+        this.recordSetUrl(zone, name),
+      );
+      const values = (body.properties.TXTRecords ?? []).map((record) => record.value.join(''));
+      return { values, ttl: body.properties.TTL, version: body };
+    } catch (error) {
+      if (error instanceof JsonApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private async writeSet(
+    zone: DnsZone,
+    name: string,
+    current: TxtRecordSet<TxtRecordSetResource> | undefined,
+    values: string[],
+  ): Promise<void> {
+    // If-Match with the etag read before (or If-None-Match for a new set) makes the
+    // write fail with 412 when another writer changed the set in between.
+    const guard: Record<string, string> = current
+      ? { 'if-match': current.version.etag }
+      : { 'if-none-match': '*' };
+    const url = this.recordSetUrl(zone, name);
+    if (values.length === 0) {
+      await this.call('RecordSets.Delete', 'DELETE', url, guard);
+      return;
+    }
+    const properties = {
+      TTL: current?.ttl ?? DEFAULT_TXT_TTL,
+      TXTRecords: values.map((value) => ({ value: chunkTxtValue(value) })),
+    };
+    await this.call('RecordSets.CreateOrUpdate', 'PUT', url, guard, { properties });
+  }
+}
+
+/** Creates the Azure DNS provider from the manifest settings and the environment. */
 export function createAzureProvider(
   settings: DnsSettings,
   env: NodeJS.ProcessEnv,
@@ -47,139 +207,13 @@ export function createAzureProvider(
   );
   const resourceGroup = readSetting(PROVIDER, env, 'AZURE_RESOURCE_GROUP');
   const baseUrl = readSetting(PROVIDER, env, 'AZURE_API_BASE_URL') ?? DEFAULT_BASE_URL;
-  const accessToken = azureTokenSource(env);
-
-  const api = async <T>(
-    operation: string,
-    method: string,
-    url: string,
-    extraHeaders: Record<string, string> = {},
-    body?: unknown,
-  ) => {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${await accessToken()}`,
-      ...extraHeaders,
-    };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return callJson<T>(PROVIDER, operation, {
-      method,
-      url,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  };
-
-  const listZones = async (): Promise<DnsZone[]> => {
-    const scope = resourceGroup
-      ? `/subscriptions/${subscription}/resourceGroups/${resourceGroup}`
-      : `/subscriptions/${subscription}`;
-    const zones: DnsZone[] = [];
-    let url: string | undefined = joinUrl(
-      baseUrl,
-      `${scope}/providers/Microsoft.Network/dnsZones?api-version=${API_VERSION}`,
-    );
-    while (url) {
-      const page: { value: DnsZone[]; nextLink?: string } = (
-        await api<{ value: DnsZone[]; nextLink?: string }>('Zones.List', 'GET', url)
-      ).body;
-      zones.push(...page.value);
-      url = page.nextLink;
-    }
-    return zones;
-  };
-
-  let zones: Promise<DnsZone[]> | undefined;
-  const findZone = async (name: string): Promise<DnsZone> => {
-    zones ??= listZones();
-    zones.catch(() => (zones = undefined));
-    const publicZones = (await zones).filter((zone) => zone.properties?.zoneType !== 'Private');
-    const configuredZone = settings.zone ? normalizeName(settings.zone) : undefined;
-    const candidates = configuredZone
-      ? publicZones.filter((zone) => normalizeName(zone.name) === configuredZone)
-      : publicZones;
-    const zone = pickLongestZone(name, candidates, (candidate) => candidate.name);
-    if (!zone) {
-      const seen = publicZones.map((candidate) => candidate.name).join(', ') || 'none';
-      const where = resourceGroup
-        ? `resource group ${resourceGroup}`
-        : `subscription ${subscription}`;
-      throw new ProviderError(
-        PROVIDER,
-        `No DNS zone in ${where} contains ${name} (zones seen: ${seen}). Check AZURE_SUBSCRIPTION_ID and AZURE_RESOURCE_GROUP, ` +
-          'and grant the app the Reader role on the zone, or set dns.zone in the manifest.',
-      );
-    }
-    return zone;
-  };
-
-  const recordSetUrl = (zone: DnsZone, name: string): string =>
-    joinUrl(
-      baseUrl,
-      `${zone.id}/TXT/${encodeURIComponent(toAzureName(name, zone.name))}?api-version=${API_VERSION}`,
-    );
-
-  const editor = new TxtRecordSetEditor<DnsZone, TxtRecordSetResource>({
-    async read(zone, name) {
-      try {
-        const { body } = await api<TxtRecordSetResource>(
-          'RecordSets.Get',
-          'GET',
-          recordSetUrl(zone, name),
-        );
-        const values = (body.properties.TXTRecords ?? []).map((record) => record.value.join(''));
-        return { values, ttl: body.properties.TTL, version: body };
-      } catch (error) {
-        if (error instanceof JsonApiError && error.status === 404) return undefined;
-        throw error;
-      }
-    },
-    async write(zone, name, current, values) {
-      // If-Match with the etag read before (or If-None-Match for a new set) makes the
-      // write fail with 412 when another writer changed the set in between.
-      const guard: Record<string, string> = current
-        ? { 'if-match': current.version.etag }
-        : { 'if-none-match': '*' };
-      const url = recordSetUrl(zone, name);
-      if (values.length === 0) {
-        await api('RecordSets.Delete', 'DELETE', url, guard);
-        return;
-      }
-      const properties = {
-        TTL: current?.ttl ?? DEFAULT_TXT_TTL,
-        TXTRecords: values.map((value) => ({ value: chunkTxtValue(value) })),
-      };
-      await api('RecordSets.CreateOrUpdate', 'PUT', url, guard, { properties });
-    },
-    isConflict: (error) => error instanceof JsonApiError && error.status === 412,
-  });
-
-  return {
-    name: PROVIDER,
-    propagationTimeoutMs: 120_000,
-
-    async present(record: ChallengeRecord): Promise<void> {
-      const name = normalizeName(record.name);
-      const zone = await findZone(name);
-      const added = await editor.add(zone, name, record.value);
-      logger?.debug(
-        `${PROVIDER}: ${added ? 'added' : 'already had'} TXT value at ${name} in zone ${zone.name}`,
-      );
-    },
-
-    async cleanUp(record: ChallengeRecord): Promise<void> {
-      const name = normalizeName(record.name);
-      const zone = await findZone(name);
-      const removed = await editor.remove(zone, name, record.value);
-      logger?.debug(
-        `${PROVIDER}: ${removed ? 'removed' : 'found no'} TXT value at ${name} in zone ${zone.name}`,
-      );
-    },
-
-    async authoritativeServers(record: ChallengeRecord): Promise<string[]> {
-      const zone = await findZone(normalizeName(record.name));
-      return (zone.properties?.nameServers ?? []).map(
-        (server) => `${server.replace(/\.$/, '')}:53`,
-      );
-    },
-  };
+  const configuredZone = settings.zone ? normalizeName(settings.zone) : undefined;
+  return new AzureProvider(
+    baseUrl,
+    subscription,
+    resourceGroup,
+    azureTokenSource(env),
+    configuredZone,
+    logger,
+  );
 }
