@@ -112,7 +112,7 @@ async function renew(directory, extra = []) {
   const { decideRenewal } = await import(path.join(root, 'lib/ari/schedule.js'));
   const { createHttpClient } = await import(path.join(root, 'lib/http.js'));
   const cachePath = path.join(root, 'testbed/.state/bench-certificates.json');
-  const count = 1000;
+  const count = Number(process.env.BENCH_ARI_COUNT ?? 1000);
 
   let cache = existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : undefined;
   if (!cache || cache.startedAt !== testbed.startedAt || cache.certificates.length < count) {
