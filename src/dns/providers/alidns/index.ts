@@ -52,107 +52,122 @@ export function createAlidnsClient(env: NodeJS.ProcessEnv): AlidnsClient {
   });
 }
 
-/** Creates the Alibaba Cloud DNS provider: one record per TXT value, so values on one name never conflict. */
+/** Alibaba Cloud DNS provider: one record per TXT value, so values on one name never conflict. */
+class AlidnsProvider implements DnsProvider {
+  readonly name = PROVIDER;
+  // NOTE: an estimate. Neither Alibaba nor Tencent documents how long its authoritative servers take.
+  readonly propagationTimeoutMs = 600_000;
+  /** Record ids that `present` created, keyed by name and value. */
+  private readonly added = new Map<string, string>();
+  private domains: Promise<string[]> | undefined;
+
+  constructor(
+    private readonly client: AlidnsClient,
+    private readonly configuredZone: string | undefined,
+    private readonly logger?: Logger,
+  ) {}
+
+  async present(record: ChallengeRecord): Promise<void> {
+    const name = normalizeName(record.name);
+    const zone = await this.findZone(name);
+    try {
+      const response = await this.client.call<{ RecordId: string }>('AddDomainRecord', {
+        ...toAlidnsName(name, zone),
+        Type: 'TXT',
+        Value: record.value,
+        TTL: String(TXT_TTL),
+      });
+      this.added.set(`${name}\n${record.value}`, response.RecordId);
+      this.logger?.debug(
+        `${PROVIDER}: added TXT ${name} in domain ${zone} (record ${response.RecordId})`,
+      );
+    } catch (error) {
+      if (!(error instanceof AlidnsApiError) || error.code !== 'DomainRecordDuplicate') throw error;
+      this.logger?.debug(
+        `${PROVIDER}: TXT ${name} already has this value, so clean-up will find it by value`,
+      );
+    }
+  }
+
+  async cleanUp(record: ChallengeRecord): Promise<void> {
+    const name = normalizeName(record.name);
+    const key = `${name}\n${record.value}`;
+    const known = this.added.get(key);
+    const ids = known
+      ? [known]
+      : await this.findRecordIds(name, await this.findZone(name), record.value);
+
+    for (const id of ids) {
+      await this.client.call('DeleteDomainRecord', { RecordId: id });
+      this.logger?.debug(`${PROVIDER}: deleted TXT ${name} (record ${id})`);
+    }
+    this.added.delete(key);
+  }
+
+  private async listDomains(): Promise<string[]> {
+    const names: string[] = [];
+    for (let page = 1; ; page += 1) {
+      const response = await this.client.call<DescribeDomainsResponse>('DescribeDomains', {
+        PageNumber: String(page),
+        PageSize: String(DOMAIN_PAGE_SIZE),
+      });
+      const domains = response.Domains.Domain;
+      names.push(...domains.map((domain) => normalizeName(domain.DomainName)));
+      // The server may cap the page size below the one requested, so its own PageSize counts.
+      const pageSize = response.PageSize ?? DOMAIN_PAGE_SIZE;
+      if (page * pageSize >= response.TotalCount || domains.length === 0) return names;
+    }
+  }
+
+  private async findZone(name: string): Promise<string> {
+    if (this.configuredZone) return this.configuredZone;
+    this.domains ??= this.listDomains();
+    this.domains.catch(() => (this.domains = undefined));
+
+    const domains = await this.domains;
+    const zone = pickLongestZone(name, domains, (domain) => domain);
+    if (!zone) {
+      throw new ProviderError(
+        PROVIDER,
+        `No domain visible to ALICLOUD_ACCESS_KEY contains ${name} (domains seen: ${domains.join(', ') || 'none'}). ` +
+          'Add the domain to Alibaba Cloud DNS, allow alidns:DescribeDomains, or set dns.zone in the manifest.',
+      );
+    }
+    return zone;
+  }
+
+  /** Finds records with exactly this value, for a clean-up in a process that did not present it. */
+  private async findRecordIds(name: string, zone: string, value: string): Promise<string[]> {
+    const target = toAlidnsName(name, zone);
+    const ids: string[] = [];
+    for (let page = 1; ; page += 1) {
+      const response = await this.client.call<DescribeDomainRecordsResponse>(
+        'DescribeDomainRecords',
+        {
+          DomainName: target.DomainName,
+          RRKeyWord: target.RR,
+          TypeKeyWord: 'TXT',
+          PageNumber: String(page),
+          PageSize: String(RECORD_PAGE_SIZE),
+        },
+      );
+      const records = response.DomainRecords.Record;
+      // RRKeyWord matches by substring, so the exact RR and value are checked here.
+      const matching = records.filter(
+        (r) => r.RR === target.RR && r.Type === 'TXT' && r.Value === value,
+      );
+      ids.push(...matching.map((r) => r.RecordId));
+      if (page * RECORD_PAGE_SIZE >= response.TotalCount || records.length === 0) return ids;
+    }
+  }
+}
+
+/** Creates the Alibaba Cloud DNS provider from the manifest settings and the environment. */
 export function createAlidnsProvider(
   settings: DnsSettings,
   env: NodeJS.ProcessEnv,
   logger?: Logger,
 ): DnsProvider {
-  const client = createAlidnsClient(env);
-  const added = new Map<string, string>();
-  let domains: Promise<string[]> | undefined;
-
-  const listDomains = async (): Promise<string[]> => {
-    const names: string[] = [];
-    for (let page = 1; ; page += 1) {
-      const response = await client.call<DescribeDomainsResponse>('DescribeDomains', {
-        PageNumber: String(page),
-        PageSize: String(DOMAIN_PAGE_SIZE),
-      });
-      names.push(...response.Domains.Domain.map((domain) => normalizeName(domain.DomainName)));
-      // The server may cap the page size below the one requested, so its own PageSize counts.
-      const pageSize = response.PageSize ?? DOMAIN_PAGE_SIZE;
-      if (page * pageSize >= response.TotalCount || response.Domains.Domain.length === 0) {
-        return names;
-      }
-    }
-  };
-
-  const findZone = async (name: string): Promise<string> => {
-    if (settings.zone) return normalizeName(settings.zone);
-    domains ??= listDomains();
-    domains.catch(() => (domains = undefined));
-    const zone = pickLongestZone(name, await domains, (domain) => domain);
-    if (!zone) {
-      throw new ProviderError(
-        PROVIDER,
-        `No domain visible to ALICLOUD_ACCESS_KEY contains ${name} (domains seen: ${(await domains).join(', ') || 'none'}). ` +
-          'Add the domain to Alibaba Cloud DNS, allow alidns:DescribeDomains, or set dns.zone in the manifest.',
-      );
-    }
-    return zone;
-  };
-
-  const findRecordIds = async (name: string, zone: string, value: string): Promise<string[]> => {
-    const target = toAlidnsName(name, zone);
-    const ids: string[] = [];
-    for (let page = 1; ; page += 1) {
-      const response = await client.call<DescribeDomainRecordsResponse>('DescribeDomainRecords', {
-        DomainName: target.DomainName,
-        RRKeyWord: target.RR,
-        TypeKeyWord: 'TXT',
-        PageNumber: String(page),
-        PageSize: String(RECORD_PAGE_SIZE),
-      });
-      const records = response.DomainRecords.Record;
-      // RRKeyWord matches by substring, so the exact RR and value are checked here.
-      ids.push(
-        ...records
-          .filter((r) => r.RR === target.RR && r.Type === 'TXT' && r.Value === value)
-          .map((r) => r.RecordId),
-      );
-      if (page * RECORD_PAGE_SIZE >= response.TotalCount || records.length === 0) return ids;
-    }
-  };
-
-  return {
-    name: PROVIDER,
-    // NOTE: an estimate. Neither provider documents how long its authoritative servers take.
-    propagationTimeoutMs: 600_000,
-
-    async present(record: ChallengeRecord): Promise<void> {
-      const name = normalizeName(record.name);
-      const zone = await findZone(name);
-      try {
-        const response = await client.call<{ RecordId: string }>('AddDomainRecord', {
-          ...toAlidnsName(name, zone),
-          Type: 'TXT',
-          Value: record.value,
-          TTL: String(TXT_TTL),
-        });
-        added.set(`${name}\n${record.value}`, response.RecordId);
-        logger?.debug(
-          `${PROVIDER}: added TXT ${name} in domain ${zone} (record ${response.RecordId})`,
-        );
-      } catch (error) {
-        if (!(error instanceof AlidnsApiError) || error.code !== 'DomainRecordDuplicate')
-          throw error;
-        logger?.debug(
-          `${PROVIDER}: TXT ${name} already has this value; leaving it for clean-up by value`,
-        );
-      }
-    },
-
-    async cleanUp(record: ChallengeRecord): Promise<void> {
-      const name = normalizeName(record.name);
-      const key = `${name}\n${record.value}`;
-      const known = added.get(key);
-      const ids = known ? [known] : await findRecordIds(name, await findZone(name), record.value);
-      for (const id of ids) {
-        await client.call('DeleteDomainRecord', { RecordId: id });
-        logger?.debug(`${PROVIDER}: deleted TXT ${name} (record ${id})`);
-      }
-      added.delete(key);
-    },
-  };
+  const configuredZone = settings.zone ? normalizeName(settings.zone) : undefined;
+  return new AlidnsProvider(createAlidnsClient(env), configuredZone, logger);
 }

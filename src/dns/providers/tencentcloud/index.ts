@@ -50,21 +50,56 @@ export function createTencentClient(env: NodeJS.ProcessEnv): TencentClient {
   );
 }
 
-/** Creates the Tencent Cloud DNSPod provider: one record per TXT value, so values on one name never conflict. */
-export function createTencentProvider(
-  settings: DnsSettings,
-  env: NodeJS.ProcessEnv,
-  logger?: Logger,
-): DnsProvider {
-  const client = createTencentClient(env);
-  const added = new Map<string, { zone: string; recordId: number }>();
-  let domains: Promise<string[]> | undefined;
+/** Tencent Cloud DNSPod provider: one record per TXT value, so values on one name never conflict. */
+class TencentProvider implements DnsProvider {
+  readonly name = PROVIDER;
+  // NOTE: an estimate. Neither Alibaba nor Tencent documents how long its authoritative servers take.
+  readonly propagationTimeoutMs = 600_000;
+  /** Record ids that `present` created, keyed by name and value. */
+  private readonly added = new Map<string, { zone: string; recordId: number }>();
+  private domains: Promise<string[]> | undefined;
 
-  const listDomains = async (): Promise<string[]> => {
+  constructor(
+    private readonly client: TencentClient,
+    private readonly configuredZone: string | undefined,
+    private readonly logger?: Logger,
+  ) {}
+
+  async present(record: ChallengeRecord): Promise<void> {
+    const name = normalizeName(record.name);
+    const zone = await this.findZone(name);
+    const response = await this.client.call<{ RecordId: number }>('CreateRecord', {
+      ...toDnspodName(name, zone),
+      RecordType: 'TXT',
+      RecordLine: DEFAULT_RECORD_LINE,
+      Value: record.value,
+      TTL: TXT_TTL,
+    });
+    this.added.set(`${name}\n${record.value}`, { zone, recordId: response.RecordId });
+    this.logger?.debug(
+      `${PROVIDER}: added TXT ${name} in domain ${zone} (record ${response.RecordId})`,
+    );
+  }
+
+  async cleanUp(record: ChallengeRecord): Promise<void> {
+    const name = normalizeName(record.name);
+    const key = `${name}\n${record.value}`;
+    const known = this.added.get(key);
+    const zone = known?.zone ?? (await this.findZone(name));
+    const ids = known ? [known.recordId] : await this.findRecordIds(name, zone, record.value);
+
+    for (const id of ids) {
+      await this.client.call('DeleteRecord', { Domain: zone, RecordId: id });
+      this.logger?.debug(`${PROVIDER}: deleted TXT ${name} (record ${id})`);
+    }
+    this.added.delete(key);
+  }
+
+  private async listDomains(): Promise<string[]> {
     const names: string[] = [];
     // The offset advances by what the server returned, which may be fewer than Limit.
     for (let offset = 0; ;) {
-      const response = await client.call<DescribeDomainListResponse>('DescribeDomainList', {
+      const response = await this.client.call<DescribeDomainListResponse>('DescribeDomainList', {
         Offset: offset,
         Limit: PAGE_SIZE,
       });
@@ -74,30 +109,33 @@ export function createTencentProvider(
         return names;
       }
     }
-  };
+  }
 
-  const findZone = async (name: string): Promise<string> => {
-    if (settings.zone) return normalizeName(settings.zone);
-    domains ??= listDomains();
-    domains.catch(() => (domains = undefined));
-    const zone = pickLongestZone(name, await domains, (domain) => domain);
+  private async findZone(name: string): Promise<string> {
+    if (this.configuredZone) return this.configuredZone;
+    this.domains ??= this.listDomains();
+    this.domains.catch(() => (this.domains = undefined));
+
+    const domains = await this.domains;
+    const zone = pickLongestZone(name, domains, (domain) => domain);
     if (!zone) {
       throw new ProviderError(
         PROVIDER,
-        `No domain visible to TENCENTCLOUD_SECRET_ID contains ${name} (domains seen: ${(await domains).join(', ') || 'none'}). ` +
+        `No domain visible to TENCENTCLOUD_SECRET_ID contains ${name} (domains seen: ${domains.join(', ') || 'none'}). ` +
           'Add the domain to DNSPod, allow dnspod:DescribeDomainList, or set dns.zone in the manifest.',
       );
     }
     return zone;
-  };
+  }
 
-  const findRecordIds = async (name: string, zone: string, value: string): Promise<number[]> => {
+  /** Finds records with exactly this value, for a clean-up in a process that did not present it. */
+  private async findRecordIds(name: string, zone: string, value: string): Promise<number[]> {
     const target = toDnspodName(name, zone);
     const ids: number[] = [];
     for (let offset = 0; ; offset += PAGE_SIZE) {
       let response: DescribeRecordListResponse;
       try {
-        response = await client.call<DescribeRecordListResponse>('DescribeRecordList', {
+        response = await this.client.call<DescribeRecordListResponse>('DescribeRecordList', {
           Domain: target.Domain,
           Subdomain: target.SubDomain,
           RecordType: 'TXT',
@@ -106,55 +144,25 @@ export function createTencentProvider(
         });
       } catch (error) {
         // DNSPod reports an empty result as this error rather than an empty list.
-        if (error instanceof TencentApiError && error.code === 'ResourceNotFound.NoDataOfRecord')
+        if (error instanceof TencentApiError && error.code === 'ResourceNotFound.NoDataOfRecord') {
           return ids;
+        }
         throw error;
       }
-      ids.push(
-        ...response.RecordList.filter((r) => r.Type === 'TXT' && r.Value === value).map(
-          (r) => r.RecordId,
-        ),
-      );
-      if (
-        offset + PAGE_SIZE >= response.RecordCountInfo.TotalCount ||
-        response.RecordList.length === 0
-      )
-        return ids;
+      const matching = response.RecordList.filter((r) => r.Type === 'TXT' && r.Value === value);
+      ids.push(...matching.map((r) => r.RecordId));
+      const total = response.RecordCountInfo.TotalCount;
+      if (offset + PAGE_SIZE >= total || response.RecordList.length === 0) return ids;
     }
-  };
+  }
+}
 
-  return {
-    name: PROVIDER,
-    // NOTE: an estimate. Neither provider documents how long its authoritative servers take.
-    propagationTimeoutMs: 600_000,
-
-    async present(record: ChallengeRecord): Promise<void> {
-      const name = normalizeName(record.name);
-      const zone = await findZone(name);
-      const response = await client.call<{ RecordId: number }>('CreateRecord', {
-        ...toDnspodName(name, zone),
-        RecordType: 'TXT',
-        RecordLine: DEFAULT_RECORD_LINE,
-        Value: record.value,
-        TTL: TXT_TTL,
-      });
-      added.set(`${name}\n${record.value}`, { zone, recordId: response.RecordId });
-      logger?.debug(
-        `${PROVIDER}: added TXT ${name} in domain ${zone} (record ${response.RecordId})`,
-      );
-    },
-
-    async cleanUp(record: ChallengeRecord): Promise<void> {
-      const name = normalizeName(record.name);
-      const key = `${name}\n${record.value}`;
-      const known = added.get(key);
-      const zone = known?.zone ?? (await findZone(name));
-      const ids = known ? [known.recordId] : await findRecordIds(name, zone, record.value);
-      for (const id of ids) {
-        await client.call('DeleteRecord', { Domain: zone, RecordId: id });
-        logger?.debug(`${PROVIDER}: deleted TXT ${name} (record ${id})`);
-      }
-      added.delete(key);
-    },
-  };
+/** Creates the Tencent Cloud DNSPod provider from the manifest settings and the environment. */
+export function createTencentProvider(
+  settings: DnsSettings,
+  env: NodeJS.ProcessEnv,
+  logger?: Logger,
+): DnsProvider {
+  const configuredZone = settings.zone ? normalizeName(settings.zone) : undefined;
+  return new TencentProvider(createTencentClient(env), configuredZone, logger);
 }
