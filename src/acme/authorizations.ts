@@ -26,8 +26,11 @@ export interface AcmeAuthorization {
  */
 export type ChallengeSolver = (records: ChallengeRecord[]) => Promise<() => Promise<void>>;
 
-/** Time a CA typically needs for one DNS lookup, waited before the first poll. */
-const FIRST_POLL_DELAY_MS = 250;
+/**
+ * Wait before the first authorization poll. A CA that validates within it is seen at
+ * once; otherwise the CA's Retry-After sets the next wait.
+ */
+const FIRST_POLL_DELAY_MS = 100;
 
 interface PendingChallenge {
   authorization: AcmeAuthorization;

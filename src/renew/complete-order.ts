@@ -50,7 +50,7 @@ export async function completeOrder(
   if (current.status === 'processing' || current.status === 'ready') {
     current = await waitForOrder(session, current, {
       ...poll,
-      firstDelayMs: privateKeyPem ? 250 : 0,
+      firstDelayMs: privateKeyPem ? 100 : 0,
     });
   }
   assertOrderNotInvalid(current);

@@ -1,3 +1,4 @@
+import { loadAcmeLibrary } from '../acme/library.js';
 import { AcmeSession } from '../acme/session.js';
 import type { HttpClient } from '../http.js';
 import type { LineageStore } from '../lineage/store.js';
@@ -81,6 +82,11 @@ export function createRunContext(dependencies: RunDependencies): RunContext {
  * time. A failure in one certificate is logged and reported; the others go on.
  */
 export async function runCertificates(context: RunContext): Promise<RunResult> {
+  // Parsing acme-client takes a few hundred milliseconds; start it while the first
+  // lineages and renewal windows are read, so an order does not wait for it.
+  if (context.settings.mode === 'renew' && !context.settings.dryRun)
+    void loadAcmeLibrary().catch(() => undefined);
+
   const wanted = context.settings.onlyNames ? new Set(context.settings.onlyNames) : undefined;
   const specs = context.manifest.certificates.filter((spec) => !wanted || wanted.has(spec.name));
   const results: CertificateResult[] = new Array(specs.length);
