@@ -44,7 +44,11 @@ export function createOctokit(options: GitHubClientOptions): GitHubClient {
       debug: (message: string) => logger.debug(message),
       info: (message: string) => logger.debug(message),
       warn: (message: string) => logger.warning(message),
-      error: (message: string) => logger.error(message),
+      // Octokit's request log reports every failed request here, including the 404 of a
+      // state branch not created yet and the 403 of GET /user for GITHUB_TOKEN, which
+      // callers expect. Callers raise the failures that matter with advice, so an error
+      // level here would only add a false error annotation to the workflow run.
+      error: (message: string) => logger.debug(message),
     },
     retry: { retryAfterBaseValue: unit },
     throttle: {
