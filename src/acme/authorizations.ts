@@ -40,7 +40,7 @@ interface PendingChallenge {
 
 /**
  * Satisfies every authorization of an order with DNS-01 (RFC 8555 section 8.4).
- * Authorizations the CA already holds as valid are skipped. Records are cleaned up
+ * Authorizations that are already valid are skipped. Records are cleaned up
  * in every case, also when validation fails.
  */
 export async function authorizeOrder(

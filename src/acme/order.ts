@@ -57,7 +57,7 @@ export function identifiersFor(domains: string[]): AcmeIdentifier[] {
 
 /**
  * Sends newOrder (RFC 8555 section 7.4). With `replaces` set, server errors are not
- * retried, because some servers answer a `replaces` they cannot resolve with 500 and
+ * retried, because some servers return 500 for a `replaces` they cannot resolve, and
  * the caller must classify that refusal itself.
  */
 export async function placeOrder(

@@ -111,7 +111,7 @@ export class AcmeSession {
       );
     }
 
-    // newAccount answers 200 with the existing account's URL when the key is known
+    // newAccount returns 200 with the existing account's URL when the key is known
     // (RFC 8555 section 7.3.1), so one request both finds and creates the account.
     try {
       const payload: Record<string, unknown> = { termsOfServiceAgreed: true };

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 /**
  * Logger on @actions/core. Groups are only opened when one certificate runs at a time,
  * because the runner's log has a single group level and concurrent certificates would
- * interleave inside each other's groups; with concurrency the title is printed instead.
+ * interleave inside each other's groups. With concurrency the title is printed instead.
  */
 export function createActionsLogger(options: { concurrentGroups: boolean }): Logger {
   return {

@@ -14,7 +14,7 @@ import type { RunResult } from '../renew/context.js';
 import { userAgent } from '../version.js';
 import { type CliOptions, HELP, parseCliArgs, UsageError } from './args.js';
 
-/** Where the command line writes; tests pass their own to read what a run printed. */
+/** Output targets of the command line; tests pass their own to read what a run printed. */
 export interface CliIo {
   logger?: Logger;
   stdout?: (text: string) => void;

@@ -6,7 +6,7 @@ import type { ReplacementIncident } from '../report/incident.js';
 import type { CertificateStatus } from '../report/status.js';
 import type { AcmeSession, ExternalAccountBinding } from '../acme/session.js';
 
-/** What a run does: order due certificates, or only report what would happen. */
+/** Run mode: order due certificates, or only report what would happen. */
 export type RunMode = 'renew' | 'plan' | 'check';
 
 /** Settings of one run, independent of where it runs (action or command line). */
@@ -23,7 +23,7 @@ export interface RunSettings {
   concurrency: number;
   /** Decide and log, but order nothing and commit nothing. */
   dryRun: boolean;
-  /** Longest wait for one order or authorization to change status, in milliseconds. */
+  /** Maximum wait for one order or authorization to change status, in milliseconds. */
   orderTimeoutMs: number;
   /**
    * Ask renewalInfo again even when the stored Retry-After has not passed, for runs an

@@ -4,7 +4,7 @@ import type { LineageStore } from '../lineage/store.js';
 import type { Lineage } from '../lineage/types.js';
 import type { StateCommit } from '../report/incident.js';
 
-/** What the state branch's history tells about a replacement the current lineage lost. */
+/** Facts from the state branch's history about a replacement that the current lineage lost. */
 export interface LostReplacement {
   /** URL of an order that named the certificate in `replaces`, from an older version of the lineage. */
   orderUrl?: string;

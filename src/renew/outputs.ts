@@ -22,7 +22,7 @@ export async function writeIssuedFiles(
 
   const blocks = chainPem.match(PEM_CERTIFICATE) ?? [];
   const [leaf, ...issuers] = blocks;
-  if (!leaf) throw new Error(`The chain for ${name} holds no certificate`);
+  if (!leaf) throw new Error(`The chain downloaded for ${name} contains no PEM certificate`);
 
   const files: IssuedFiles = {
     directory,

@@ -10,8 +10,8 @@ import { recordCompletedOrder } from './record.js';
 
 /**
  * Resumes an order that an earlier run journaled and never recorded: `valid` is
- * downloaded and recorded (its key died with that run, so the record says so and
- * the certificate is renewed next), `ready` is finalized with a fresh key,
+ * downloaded and recorded (its key died with that run, so the record marks the key
+ * as lost and the certificate is renewed next), `ready` is finalized with a fresh key,
  * `pending` is solved, and `invalid` or vanished orders are dropped.
  * Returns undefined when nothing was recovered.
  */

@@ -4,7 +4,7 @@ import type { CertificateSpec } from '../manifest/types.js';
 export interface ReplacesDecision {
   /** certID to send as `replaces`, or undefined to order without it. */
   certId?: string;
-  /** Why `replaces` is left out, for the log; undefined when it is sent. */
+  /** Reason `replaces` is left out, for the log; undefined when it is sent. */
   omittedBecause?: string;
 }
 

@@ -82,8 +82,8 @@ export function createRunContext(dependencies: RunDependencies): RunContext {
  * time. A failure in one certificate is logged and reported; the others go on.
  */
 export async function runCertificates(context: RunContext): Promise<RunResult> {
-  // Parsing acme-client takes a few hundred milliseconds; start it while the first
-  // lineages and renewal windows are read, so an order does not wait for it.
+  // Parsing acme-client takes a few hundred milliseconds. Starting it now overlaps
+  // that with reading lineages and renewal windows.
   if (context.settings.mode === 'renew' && !context.settings.dryRun)
     void loadAcmeLibrary().catch(() => undefined);
 
@@ -147,7 +147,7 @@ async function processCertificate(
   }
 }
 
-/** Stores the ARI answer on the current certificate so the next run honours Retry-After and keeps the chosen moment. */
+/** Stores the renewalInfo result on the current certificate so the next run honours Retry-After and keeps the chosen moment. */
 async function keepAriState(context: RunContext, name: string, ari: AriState): Promise<void> {
   await commitLineage(
     context,
