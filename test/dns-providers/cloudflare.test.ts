@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCloudflareProvider } from '../../src/dns/providers/cloudflare.js';
 import {
@@ -169,6 +172,24 @@ describe('cloudflare settings', () => {
       const servers = await provider.authoritativeServers?.({ name: CHALLENGE_NAME, value: 'x' });
 
       expect(servers).toEqual(['cid.ns.cloudflare.com:53', 'dee.ns.cloudflare.com:53']);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('reads the token from a _FILE variable', async () => {
+    const fake = await startCloudflare();
+    try {
+      const tokenFile = join(mkdtempSync(join(tmpdir(), 'cloudflare-')), 'token');
+      writeFileSync(tokenFile, `${DNS_TOKEN}\n`);
+      const env: NodeJS.ProcessEnv = { ...fake.env, CLOUDFLARE_DNS_API_TOKEN_FILE: tokenFile };
+      delete env.CLOUDFLARE_DNS_API_TOKEN;
+      const provider = createCloudflareProvider({ provider: 'cloudflare', options: {} }, env);
+
+      await provider.present({ name: CHALLENGE_NAME, value: 'token-from-file' });
+
+      expect(fake.authFailures).toEqual([]);
+      expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual(['token-from-file']);
     } finally {
       await fake.close();
     }

@@ -77,6 +77,8 @@ const quote = (value: string): string => `"${value}"`;
 const unquote = (value: string): string => value.replace(/^"|"$/g, '');
 
 interface Route53Fake extends FakeService {
+  /** When true, the next zone listing is rejected with Throttling once. */
+  throttleOnce?: boolean;
   /** Value that another writer adds to the set just before the next change batch is applied. */
   racerValue?: string;
 }
@@ -85,7 +87,7 @@ interface Route53Fake extends FakeService {
 async function startRoute53(): Promise<Route53Fake> {
   const data = new FakeZoneData();
   const authFailures: string[] = [];
-  const fake = { racerValue: undefined } as { racerValue?: string };
+  const fake = { racerValue: undefined } as { racerValue?: string; throttleOnce?: boolean };
 
   const applyChanges = (zone: string, body: string): FakeReply => {
     const changes = [...body.matchAll(/<Change><Action>(\w+)<\/Action>([\s\S]*?)<\/Change>/g)].map(
@@ -144,6 +146,10 @@ async function startRoute53(): Promise<Route53Fake> {
     }
 
     const path = request.url.pathname;
+    if (path === '/2013-04-01/hostedzone' && fake.throttleOnce) {
+      fake.throttleOnce = false;
+      return fixture('route53', 'throttling');
+    }
     if (path === '/2013-04-01/hostedzone') {
       return fixture(
         'route53',
@@ -334,6 +340,22 @@ describe('route53 record sets', () => {
         signed.every((r) => r.headers['x-amz-security-token'] === 'FwoGZXIvYXdzEXAMPLESESSION'),
       ).toBe(true);
       expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual(['federated-token']);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('retries a throttled call', async () => {
+    const fake = await startRoute53();
+    try {
+      fake.throttleOnce = true;
+      const provider = createRoute53Provider({ provider: 'route53', options: {} }, fake.env);
+
+      await provider.present({ name: CHALLENGE_NAME, value: 'after-throttling' });
+
+      const listings = fake.requests.filter((r) => r.url.pathname === '/2013-04-01/hostedzone');
+      expect(listings).toHaveLength(3);
+      expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual(['after-throttling']);
     } finally {
       await fake.close();
     }

@@ -58,6 +58,11 @@ async function startTencent(): Promise<FakeService> {
         expect(body).toMatchObject({ RecordType: 'TXT', RecordLine: '默认' });
         const name =
           body.SubDomain === '@' ? String(body.Domain) : `${body.SubDomain}.${body.Domain}`;
+        if (data.values(String(body.Domain), name).includes(String(body.Value))) {
+          return ok({
+            Error: { Code: 'InvalidParameter.DomainRecordExist', Message: '记录已经存在。' },
+          });
+        }
         return ok({ RecordId: Number(data.add(String(body.Domain), name, String(body.Value))) });
       }
       case 'DeleteRecord':
@@ -177,6 +182,21 @@ describe('tencentcloud records', () => {
       });
 
       expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual(['someone-elses-value']);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('accepts a value that already exists', async () => {
+    const fake = await startTencent();
+    try {
+      fake.data.add(LONGEST_ZONE, CHALLENGE_NAME, 'left-by-crashed-run');
+      const provider = createTencentProvider({ provider: 'tencentcloud', options: {} }, fake.env);
+
+      await provider.present({ name: CHALLENGE_NAME, value: 'left-by-crashed-run' });
+      await provider.cleanUp({ name: CHALLENGE_NAME, value: 'left-by-crashed-run' });
+
+      expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toEqual([]);
     } finally {
       await fake.close();
     }

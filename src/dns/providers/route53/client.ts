@@ -7,6 +7,8 @@ import { elements, escapeXml, text } from './xml.js';
 const PROVIDER = 'route53';
 const API_VERSION = '2013-04-01';
 const XML_NAMESPACE = `https://route53.amazonaws.com/doc/${API_VERSION}/`;
+const TRANSIENT_ERROR_CODES = ['Throttling', 'PriorRequestNotComplete'];
+const TRANSIENT_RETRY_DELAYS_MS = [1_000, 2_000, 4_000];
 
 export interface HostedZone {
   /** Id without the `/hostedzone/` prefix. */
@@ -42,7 +44,30 @@ export class Route53Client {
     private readonly credentials: CredentialSource,
   ) {}
 
+  /**
+   * Sends one signed call. It retries after 1, 2 and 4 seconds when Route 53 rejects the
+   * call with `Throttling` (too many calls) or `PriorRequestNotComplete` (an earlier
+   * change to the zone is still being applied).
+   */
   private async call(operation: string, method: string, path: string, body = ''): Promise<string> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await this.callOnce(operation, method, path, body);
+      } catch (error) {
+        const transient =
+          error instanceof Route53ApiError && TRANSIENT_ERROR_CODES.includes(error.code);
+        if (!transient || attempt >= TRANSIENT_RETRY_DELAYS_MS.length) throw error;
+        await new Promise((resolve) => setTimeout(resolve, TRANSIENT_RETRY_DELAYS_MS[attempt]));
+      }
+    }
+  }
+
+  private async callOnce(
+    operation: string,
+    method: string,
+    path: string,
+    body: string,
+  ): Promise<string> {
     const url = joinUrl(this.endpoint, `/${API_VERSION}${path}`);
     const baseHeaders: Record<string, string> = body ? { 'content-type': 'application/xml' } : {};
     const headers = signV4({ method, url, headers: baseHeaders, body }, await this.credentials(), {

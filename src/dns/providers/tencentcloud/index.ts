@@ -9,6 +9,8 @@ const PROVIDER = 'tencentcloud';
 const PAGE_SIZE = 100;
 /** Record line that every DNSPod plan has; the API requires one. */
 const DEFAULT_RECORD_LINE = '默认';
+/** Error code of CreateRecord when an identical record already exists. */
+const RECORD_EXISTS = 'InvalidParameter.DomainRecordExist';
 /** Smallest TTL the free DNSPod plan accepts, in seconds. */
 const TXT_TTL = 600;
 
@@ -68,17 +70,24 @@ class TencentProvider implements DnsProvider {
   async present(record: ChallengeRecord): Promise<void> {
     const name = normalizeName(record.name);
     const zone = await this.findZone(name);
-    const response = await this.client.call<{ RecordId: number }>('CreateRecord', {
-      ...toDnspodName(name, zone),
-      RecordType: 'TXT',
-      RecordLine: DEFAULT_RECORD_LINE,
-      Value: record.value,
-      TTL: TXT_TTL,
-    });
-    this.added.set(`${name}\n${record.value}`, { zone, recordId: response.RecordId });
-    this.logger?.debug(
-      `${PROVIDER}: added TXT ${name} in domain ${zone} (record ${response.RecordId})`,
-    );
+    try {
+      const response = await this.client.call<{ RecordId: number }>('CreateRecord', {
+        ...toDnspodName(name, zone),
+        RecordType: 'TXT',
+        RecordLine: DEFAULT_RECORD_LINE,
+        Value: record.value,
+        TTL: TXT_TTL,
+      });
+      this.added.set(`${name}\n${record.value}`, { zone, recordId: response.RecordId });
+      this.logger?.debug(
+        `${PROVIDER}: added TXT ${name} in domain ${zone} (record ${response.RecordId})`,
+      );
+    } catch (error) {
+      if (!(error instanceof TencentApiError) || error.code !== RECORD_EXISTS) throw error;
+      this.logger?.debug(
+        `${PROVIDER}: TXT ${name} already has this value, so clean-up will find it by value`,
+      );
+    }
   }
 
   async cleanUp(record: ChallengeRecord): Promise<void> {
