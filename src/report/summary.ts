@@ -102,7 +102,7 @@ const TEXTS: Record<ReportLanguage, Texts> = {
       issued: '下次运行时查询续期信息',
       renewed: '下次运行时查询续期信息',
       'not-due': '下次运行时查询续期信息',
-      due: '将在下一次续期运行中续期',
+      due: '下次以 renew 模式运行时续期',
       failed: '修复错误后，将在下次运行时重试',
     },
     planTitle: 'acme-lineage 续期计划',
