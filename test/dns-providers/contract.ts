@@ -103,6 +103,14 @@ export function describeProviderContract(kit: ProviderKit): void {
       expect(fake.data.values(LONGEST_ZONE, CHALLENGE_NAME)).toContain(APEX_VALUE);
     });
 
+    it('prefixes an invalid name error', async () => {
+      const { provider } = await create();
+
+      const attempt = provider.present({ name: '_acme-challenge..example.com', value: APEX_VALUE });
+
+      await expect(attempt).rejects.toThrow(new RegExp(`^${kit.id}: Invalid DNS name`));
+    });
+
     it('names the missing credential variable', async () => {
       service = await kit.start();
       const env = { ...service.env };

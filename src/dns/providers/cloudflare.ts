@@ -3,7 +3,7 @@ import type { DnsSettings } from '../../manifest/types.js';
 import type { Logger } from '../../log.js';
 import { ProviderError, readSetting, requireSetting } from './shared/errors.js';
 import { joinUrl, parseJson, send, withoutQuery } from './shared/http.js';
-import { normalizeName, pickLongestZone } from './shared/names.js';
+import { normalizeName, normalizeRecordName, pickLongestZone } from './shared/names.js';
 
 const PROVIDER = 'cloudflare';
 const DEFAULT_BASE_URL = 'https://api.cloudflare.com/client/v4';
@@ -131,7 +131,7 @@ class CloudflareProvider implements DnsProvider {
   ) {}
 
   async present(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const zone = await this.findZone(name);
     try {
       const envelope = await callCloudflare<CloudflareRecord>(
@@ -160,7 +160,7 @@ class CloudflareProvider implements DnsProvider {
   }
 
   async cleanUp(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const key = recordKey(name, record.value);
     const known = this.added.get(key);
     const targets = known ? [known] : await this.findRecordsByValue(name, record.value);
@@ -178,7 +178,7 @@ class CloudflareProvider implements DnsProvider {
   }
 
   async authoritativeServers(record: ChallengeRecord): Promise<string[]> {
-    const zone = await this.findZone(normalizeName(record.name));
+    const zone = await this.findZone(normalizeRecordName(PROVIDER, record.name));
     return (zone.name_servers ?? []).map((server) => `${server}:53`);
   }
 

@@ -2,7 +2,12 @@ import type { ChallengeRecord, DnsProvider } from '../../provider.js';
 import type { DnsSettings } from '../../../manifest/types.js';
 import type { Logger } from '../../../log.js';
 import { ProviderError, readSetting, requireSetting } from '../shared/errors.js';
-import { normalizeName, pickLongestZone, relativeName } from '../shared/names.js';
+import {
+  normalizeName,
+  normalizeRecordName,
+  pickLongestZone,
+  relativeName,
+} from '../shared/names.js';
 import { AlidnsApiError, AlidnsClient } from './client.js';
 
 const PROVIDER = 'alidns';
@@ -68,7 +73,7 @@ class AlidnsProvider implements DnsProvider {
   ) {}
 
   async present(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const zone = await this.findZone(name);
     try {
       const response = await this.client.call<{ RecordId: string }>('AddDomainRecord', {
@@ -90,7 +95,7 @@ class AlidnsProvider implements DnsProvider {
   }
 
   async cleanUp(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const key = `${name}\n${record.value}`;
     const known = this.added.get(key);
     const ids = known

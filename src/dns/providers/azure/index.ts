@@ -3,7 +3,12 @@ import type { DnsSettings } from '../../../manifest/types.js';
 import type { Logger } from '../../../log.js';
 import { ProviderError, readSetting, requireSetting } from '../shared/errors.js';
 import { joinUrl } from '../shared/http.js';
-import { normalizeName, pickLongestZone, relativeName } from '../shared/names.js';
+import {
+  normalizeName,
+  normalizeRecordName,
+  pickLongestZone,
+  relativeName,
+} from '../shared/names.js';
 import { JsonApiError, callJson } from '../shared/oauth.js';
 import { DEFAULT_TXT_TTL, TxtRecordSetEditor, type TxtRecordSet } from '../shared/rrset.js';
 import { chunkTxtValue } from '../shared/txt.js';
@@ -61,7 +66,7 @@ class AzureProvider implements DnsProvider {
   }
 
   async present(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const zone = await this.findZone(name);
     const added = await this.editor.add(zone, name, record.value);
     this.logger?.debug(
@@ -70,7 +75,7 @@ class AzureProvider implements DnsProvider {
   }
 
   async cleanUp(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const zone = await this.findZone(name);
     const removed = await this.editor.remove(zone, name, record.value);
     this.logger?.debug(
@@ -79,7 +84,7 @@ class AzureProvider implements DnsProvider {
   }
 
   async authoritativeServers(record: ChallengeRecord): Promise<string[]> {
-    const zone = await this.findZone(normalizeName(record.name));
+    const zone = await this.findZone(normalizeRecordName(PROVIDER, record.name));
     return (zone.properties?.nameServers ?? []).map((server) => `${server.replace(/\.$/, '')}:53`);
   }
 

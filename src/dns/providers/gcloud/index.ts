@@ -3,7 +3,12 @@ import type { DnsSettings } from '../../../manifest/types.js';
 import type { Logger } from '../../../log.js';
 import { ProviderError, readSetting } from '../shared/errors.js';
 import { joinUrl } from '../shared/http.js';
-import { absoluteName, normalizeName, pickLongestZone } from '../shared/names.js';
+import {
+  absoluteName,
+  normalizeName,
+  normalizeRecordName,
+  pickLongestZone,
+} from '../shared/names.js';
 import { JsonApiError, callJson } from '../shared/oauth.js';
 import { DEFAULT_TXT_TTL, TxtRecordSetEditor, type TxtRecordSet } from '../shared/rrset.js';
 import { quoteTxtValue, unquoteTxtValue } from '../shared/txt.js';
@@ -59,7 +64,7 @@ class GcloudProvider implements DnsProvider {
   }
 
   async present(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const zone = await this.findZone(name);
     const added = await this.editor.add(zone, name, record.value);
     this.logger?.debug(
@@ -68,7 +73,7 @@ class GcloudProvider implements DnsProvider {
   }
 
   async cleanUp(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const zone = await this.findZone(name);
     const removed = await this.editor.remove(zone, name, record.value);
     this.logger?.debug(
@@ -77,7 +82,7 @@ class GcloudProvider implements DnsProvider {
   }
 
   async authoritativeServers(record: ChallengeRecord): Promise<string[]> {
-    const zone = await this.findZone(normalizeName(record.name));
+    const zone = await this.findZone(normalizeRecordName(PROVIDER, record.name));
     return (zone.nameServers ?? []).map((server) => `${server.replace(/\.$/, '')}:53`);
   }
 

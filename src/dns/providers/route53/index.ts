@@ -2,7 +2,12 @@ import type { ChallengeRecord, DnsProvider } from '../../provider.js';
 import type { DnsSettings } from '../../../manifest/types.js';
 import type { Logger } from '../../../log.js';
 import { ProviderError, readSetting } from '../shared/errors.js';
-import { absoluteName, normalizeName, pickLongestZone } from '../shared/names.js';
+import {
+  absoluteName,
+  normalizeName,
+  normalizeRecordName,
+  pickLongestZone,
+} from '../shared/names.js';
 import { DEFAULT_TXT_TTL, TxtRecordSetEditor, type TxtRecordSet } from '../shared/rrset.js';
 import { quoteTxtValue, unquoteTxtValue } from '../shared/txt.js';
 import { Route53ApiError, Route53Client, type HostedZone, type Route53TxtSet } from './client.js';
@@ -52,7 +57,7 @@ class Route53Provider implements DnsProvider {
   }
 
   async present(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const zoneId = await this.findZoneId(name);
     const added = await this.editor.add(zoneId, name, record.value);
     this.logger?.debug(
@@ -61,7 +66,7 @@ class Route53Provider implements DnsProvider {
   }
 
   async cleanUp(record: ChallengeRecord): Promise<void> {
-    const name = normalizeName(record.name);
+    const name = normalizeRecordName(PROVIDER, record.name);
     const zoneId = await this.findZoneId(name);
     const removed = await this.editor.remove(zoneId, name, record.value);
     this.logger?.debug(

@@ -1,4 +1,5 @@
-import { isInZone, normalizeDnsName } from '../../names.js';
+import { InvalidDnsNameError, isInZone, normalizeDnsName } from '../../names.js';
+import { ProviderError } from './errors.js';
 
 /**
  * Normalizes a DNS name (lower case A-labels, no trailing dot), the form every
@@ -6,6 +7,17 @@ import { isInZone, normalizeDnsName } from '../../names.js';
  * to its API's own form in one function.
  */
 export const normalizeName = normalizeDnsName;
+
+/** Normalizes the owner name of a challenge record, prefixing an invalid-name error with the provider id. */
+export function normalizeRecordName(provider: string, name: string): string {
+  try {
+    return normalizeDnsName(name);
+  } catch (error) {
+    if (error instanceof InvalidDnsNameError)
+      throw new ProviderError(provider, error.message, { cause: error });
+    throw error;
+  }
+}
 
 /** Returns `name` relative to `zone`, with `@` for the apex (the form Alibaba, Tencent and Azure use). */
 export function relativeName(name: string, zone: string): string {
