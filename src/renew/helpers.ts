@@ -37,7 +37,7 @@ export async function commitLineage(
 
 /** DNS-01 solver for `spec`: its provider, zone and propagation settings. */
 export function solverFor(context: RunContext, spec: CertificateSpec): ChallengeSolver {
-  const provider = createDnsProvider(spec.dns, context.env);
+  const provider = createDnsProvider(spec.dns, context.env, context.logger);
   return (records) =>
     presentChallenges(records, provider, {
       logger: context.logger,
