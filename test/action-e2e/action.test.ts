@@ -227,6 +227,8 @@ describe('action on a pull_request event', () => {
     expect(edits.at(-1)?.path).toBe(
       `/repos/${fake.target.owner}/${fake.target.repo}/issues/comments/${comment.id}`,
     );
+    expect((edits.at(-1)?.body as { body: string }).body).toBe(after[0]?.body);
+    expect(after[0]?.body).toMatch(/\| \*\*preview\*\* \|/);
 
     // A plan run orders nothing: the lineage is unchanged, apart from stored ARI data.
     const lineageAfter = JSON.parse(

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,9 @@ interface ActionDefinition {
 
 /** Runs the bundle once, as a workflow step with `uses: ./`. */
 export async function runAction(run: ActionRun): Promise<ActionResult> {
+  if (!existsSync(BUNDLE)) {
+    throw new Error(`Missing bundle ${BUNDLE}: run \`npm run bundle\` before these tests.`);
+  }
   const directory = mkdtempSync(path.join(tmpdir(), 'acme-lineage-runner-'));
   const eventPath = path.join(directory, 'event.json');
   const outputPath = path.join(directory, 'output');
