@@ -129,6 +129,9 @@ describe('action on a schedule event', () => {
     expectNoSecrets('the job summary', run.summary, secrets);
     expectNoSecrets('the requests to GitHub', requestBodies(fake.github), secrets);
     expect(run.masks).toContain(fake.github.token);
+    for (const line of accountKey.split('\n').filter((text) => /^[A-Za-z0-9+/=]{8,}$/.test(text))) {
+      expect(run.masks, 'each line of the account key is masked').toContain(line);
+    }
   });
 });
 
