@@ -74,6 +74,13 @@ export async function issueCertificate(
   );
   const result = await recordCompletedOrder(context, session, spec, completed, placed.replaces);
   if (placed.incident) {
+    if (placed.incident.action.kind === 'recovered-journaled-order') {
+      placed.incident.action.followUp = {
+        serial: result.status.newSerial,
+        orderUrl: order.url,
+        replaces: placed.replaces,
+      };
+    }
     if (placed.incident.action.kind === 'none') {
       placed.incident.action = {
         kind: 'ordered-without-replaces',

@@ -23,6 +23,7 @@ export interface ActionFacts {
   newSerial?: string;
   orderUrl?: string;
   error?: string;
+  followUp?: { serial: string; orderUrl: string; replaces?: string };
 }
 
 /**

@@ -220,6 +220,15 @@ function actionFacts(incident: ReplacementIncident): Parameters<IncidentWording[
     newSerial: action.newSerial ? `\`${inlineCode(action.newSerial)}\`` : undefined,
     orderUrl: action.orderUrl ? `\`${inlineCode(action.orderUrl)}\`` : undefined,
     error: action.error ? escapeInline(action.error) : undefined,
+    followUp: action.followUp
+      ? {
+          serial: `\`${inlineCode(action.followUp.serial ?? '?')}\``,
+          orderUrl: `\`${inlineCode(action.followUp.orderUrl)}\``,
+          replaces: action.followUp.replaces
+            ? `\`${inlineCode(action.followUp.replaces)}\``
+            : undefined,
+        }
+      : undefined,
   };
 }
 

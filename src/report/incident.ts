@@ -42,6 +42,11 @@ export interface ReplacementIncident {
     newSerial?: string;
     orderUrl?: string;
     error?: string;
+    /**
+     * Order placed after a recovered certificate turned out to have lost its key: it
+     * replaces the recovered certificate, so the chain of `replaces` stays unbroken.
+     */
+    followUp?: { serial?: string; orderUrl: string; replaces: string | null };
   };
   links: { runUrl?: string; stateCommitUrl?: string };
   policy: AlreadyReplacedPolicy;

@@ -122,15 +122,13 @@ describe('incident story: the record of B was reverted', () => {
     expect((created.at(-1)?.body as { body?: string }).body).toBe(body);
   });
 
-  // NOTE: fails until the incident records the order placed after a recovery whose key
-  // was lost. The action then orders C replacing B, but the issue says no new order was
-  // placed and names only B. Remove `.fails` when the issue names C.
-  it.fails('names the order placed after recovering B', () => {
+  it('names the order placed after recovering B', () => {
     const body = issuesOf(name)[0]?.body ?? '';
     const c = story.workspace.lineage(name).certificates[2]!;
 
     expect(body).not.toContain('No new order was placed');
     expect(body).toContain(c.serial);
+    expect(body).toContain(c.orderUrl);
   });
 
   it('opens nothing and meets no refusal on the next run', async () => {

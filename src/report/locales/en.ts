@@ -65,7 +65,14 @@ function action(facts: ActionFacts): string {
     case 'recovered-journaled-order':
       return (
         `Recovered the replacement from the order that the lineage had journaled (${facts.orderUrl ?? 'order URL not recorded'}) ` +
-        `and recorded certificate ${facts.newSerial ?? '(serial not recorded)'}. No new order was placed.`
+        `and recorded certificate ${facts.newSerial ?? '(serial not recorded)'}. ` +
+        (facts.followUp
+          ? `Its private key was lost with the run that finalized it, so this run then placed order ${facts.followUp.orderUrl} ` +
+            (facts.followUp.replaces
+              ? `replacing it (\`replaces\` ${facts.followUp.replaces})`
+              : 'without `replaces`') +
+            ` and recorded certificate ${facts.followUp.serial}.`
+          : 'No new order was placed.')
       );
     case 'ordered-without-replaces':
       return (

@@ -62,7 +62,16 @@ function action(facts: ActionFacts): string {
   const newSerial = facts.newSerial ?? '（序列号未记录）';
   switch (facts.kind) {
     case 'recovered-journaled-order':
-      return `根据 lineage 预先记下的订单（${orderUrl}）找回了替换证书，并记录了证书 ${newSerial}。本次没有下新订单。`;
+      return (
+        `根据 lineage 预先记下的订单（${orderUrl}）找回了替换证书，并记录了证书 ${newSerial}。` +
+        (facts.followUp
+          ? `该证书的私钥已随完成签发的那次运行一起丢失，因此本次运行随后下了订单 ${facts.followUp.orderUrl}` +
+            (facts.followUp.replaces
+              ? `（\`replaces\` 为 ${facts.followUp.replaces}）替换它`
+              : '（不带 `replaces`）') +
+            `，并记录了证书 ${facts.followUp.serial}。`
+          : '本次没有下新订单。')
+      );
     case 'ordered-without-replaces':
       return (
         `不带 \`replaces\` 重新下了一个订单（${orderUrl}），并记录了证书 ${newSerial}。` +
