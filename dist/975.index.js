@@ -197,7 +197,14 @@ function action(facts) {
     switch (facts.kind) {
         case 'recovered-journaled-order':
             return (`Recovered the replacement from the order that the lineage had journaled (${facts.orderUrl ?? 'order URL not recorded'}) ` +
-                `and recorded certificate ${facts.newSerial ?? '(serial not recorded)'}. No new order was placed.`);
+                `and recorded certificate ${facts.newSerial ?? '(serial not recorded)'}. ` +
+                (facts.followUp
+                    ? `Its private key was lost with the run that finalized it, so this run then placed order ${facts.followUp.orderUrl} ` +
+                        (facts.followUp.replaces
+                            ? `replacing it (\`replaces\` ${facts.followUp.replaces})`
+                            : 'without `replaces`') +
+                        ` and recorded certificate ${facts.followUp.serial}.`
+                    : 'No new order was placed.'));
         case 'ordered-without-replaces':
             return (`Placed a new order without \`replaces\` (${facts.orderUrl ?? 'order URL not recorded'}) and recorded ` +
                 `certificate ${facts.newSerial ?? '(serial not recorded)'}. That order was not exempt from the CA's rate ` +
@@ -317,7 +324,14 @@ function zh_cn_action(facts) {
     const newSerial = facts.newSerial ?? '（序列号未记录）';
     switch (facts.kind) {
         case 'recovered-journaled-order':
-            return `根据 lineage 预先记下的订单（${orderUrl}）找回了替换证书，并记录了证书 ${newSerial}。本次没有下新订单。`;
+            return (`根据 lineage 预先记下的订单（${orderUrl}）找回了替换证书，并记录了证书 ${newSerial}。` +
+                (facts.followUp
+                    ? `该证书的私钥已随完成签发的那次运行一起丢失，因此本次运行随后下了订单 ${facts.followUp.orderUrl}` +
+                        (facts.followUp.replaces
+                            ? `（\`replaces\` 为 ${facts.followUp.replaces}）替换它`
+                            : '（不带 `replaces`）') +
+                        `，并记录了证书 ${facts.followUp.serial}。`
+                    : '本次没有下新订单。'));
         case 'ordered-without-replaces':
             return (`不带 \`replaces\` 重新下了一个订单（${orderUrl}），并记录了证书 ${newSerial}。` +
                 '这个订单不享受 CA 对续期订单的速率限制豁免。' +
@@ -575,6 +589,15 @@ function actionFacts(incident) {
         newSerial: action.newSerial ? `\`${inlineCode(action.newSerial)}\`` : undefined,
         orderUrl: action.orderUrl ? `\`${inlineCode(action.orderUrl)}\`` : undefined,
         error: action.error ? escapeInline(action.error) : undefined,
+        followUp: action.followUp
+            ? {
+                serial: `\`${inlineCode(action.followUp.serial ?? '?')}\``,
+                orderUrl: `\`${inlineCode(action.followUp.orderUrl)}\``,
+                replaces: action.followUp.replaces
+                    ? `\`${inlineCode(action.followUp.replaces)}\``
+                    : undefined,
+            }
+            : undefined,
     };
 }
 /** Formats a time as `2026-12-04 19:53:13 UTC`, the same in every language. */

@@ -46346,6 +46346,13 @@ async function issueCertificate(context, spec, lineage, assessment) {
     const completed = await completeOrder(session, order, spec, solverFor(context, spec), context.logger, context.settings.orderTimeoutMs);
     const result = await recordCompletedOrder(context, session, spec, completed, placed.replaces);
     if (placed.incident) {
+        if (placed.incident.action.kind === 'recovered-journaled-order') {
+            placed.incident.action.followUp = {
+                serial: result.status.newSerial,
+                orderUrl: order.url,
+                replaces: placed.replaces,
+            };
+        }
         if (placed.incident.action.kind === 'none') {
             placed.incident.action = {
                 kind: 'ordered-without-replaces',
