@@ -30,13 +30,28 @@ function git(args) {
 
 async function setRenewalInfo(testbed, certificatePem, ariResponse) {
   const url = new URL('/set-renewal-info/', testbed.managementUrl);
-  const body = JSON.stringify({ certificate: certificatePem, ariResponse: JSON.stringify(ariResponse) });
+  const body = JSON.stringify({
+    certificate: certificatePem,
+    ariResponse: JSON.stringify(ariResponse),
+  });
   const ca = readFileSync(testbed.caCertPath);
   await new Promise((resolve, reject) => {
-    const request = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json' } }, (response) => {
-      response.resume();
-      response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`set-renewal-info returned ${response.statusCode}`))));
-    });
+    const request = https.request(
+      url,
+      {
+        method: 'POST',
+        ca,
+        headers: { 'content-type': 'application/json', 'user-agent': 'acme-lineage-demo' },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 200
+            ? resolve()
+            : reject(new Error(`set-renewal-info returned ${response.statusCode}`)),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -83,12 +98,17 @@ const env = {
 const cli = [
   'bin/acme-lineage.js',
   'renew',
-  '--manifest', path.join(workspace, '.github/certificates.yml'),
-  '--state', workspace,
-  '--account-key', path.join(demo, 'account-key.pem'),
+  '--manifest',
+  path.join(workspace, '.github/certificates.yml'),
+  '--state',
+  workspace,
+  '--account-key',
+  path.join(demo, 'account-key.pem'),
   '--create-account-key',
-  '--output', path.join(demo, 'certificates'),
-  '--ca-certificates', testbed.caCertPath,
+  '--output',
+  path.join(demo, 'certificates'),
+  '--ca-certificates',
+  testbed.caCertPath,
 ];
 
 step('First run: every certificate is issued');
@@ -99,19 +119,29 @@ const lineage = JSON.parse(git(['show', 'acme-lineage:web/lineage.json']));
 const current = lineage.certificates.at(-1);
 const chain = git(['show', `acme-lineage:web/${current.chainFile}`]);
 const hour = 3_600_000;
-await setRenewalInfo(testbed, chain.split('-----END CERTIFICATE-----')[0] + '-----END CERTIFICATE-----\n', {
-  suggestedWindow: {
-    start: new Date(Date.now() - 3 * hour).toISOString(),
-    end: new Date(Date.now() - hour).toISOString(),
+await setRenewalInfo(
+  testbed,
+  chain.split('-----END CERTIFICATE-----')[0] + '-----END CERTIFICATE-----\n',
+  {
+    suggestedWindow: {
+      start: new Date(Date.now() - 3 * hour).toISOString(),
+      end: new Date(Date.now() - hour).toISOString(),
+    },
   },
-});
+);
 
-step('Second run, started by hand with --refresh-ari: "web" is renewed with replaces, the others are not due');
+step(
+  'Second run, started by hand with --refresh-ari: "web" is renewed with replaces, the others are not due',
+);
 run('node', [...cli, '--refresh-ari'], { env });
 
 step('Result');
 const after = JSON.parse(git(['show', 'acme-lineage:web/lineage.json']));
 const [first, second] = after.certificates;
-process.stdout.write(`web: ${first.serial} was replaced by ${first.replacedBy?.serial} (order ${second.orderUrl}, replaces ${second.replaces})\n`);
-process.stdout.write(`lineage commits (branch acme-lineage of ${workspace}):\n${git(['log', '--oneline', 'acme-lineage'])}\n`);
+process.stdout.write(
+  `web: ${first.serial} was replaced by ${first.replacedBy?.serial} (order ${second.orderUrl}, replaces ${second.replaces})\n`,
+);
+process.stdout.write(
+  `lineage commits (branch acme-lineage of ${workspace}):\n${git(['log', '--oneline', 'acme-lineage'])}\n`,
+);
 process.stdout.write(`certificates and keys: ${path.join(demo, 'certificates')}\n`);
