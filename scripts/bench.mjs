@@ -43,7 +43,10 @@ const dnsEnv = {
   const samples = [];
   for (let run = 0; run < 11; run++) {
     const started = process.hrtime.bigint();
-    spawnSync('node', ['dist/index.js'], { env: { PATH: process.env.PATH, INPUT_MODE: 'bench-invalid' }, stdio: 'ignore' });
+    spawnSync('node', ['dist/index.js'], {
+      env: { PATH: process.env.PATH, INPUT_MODE: 'bench-invalid' },
+      stdio: 'ignore',
+    });
     if (run > 0) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   report('cold start of dist/index.js (node start to exit)', samples);
@@ -78,12 +81,17 @@ async function renew(directory, extra = []) {
   const code = await main(
     [
       'renew',
-      '--manifest', path.join(directory, '.github/certificates.yml'),
-      '--state', directory,
-      '--account-key', accountKey,
+      '--manifest',
+      path.join(directory, '.github/certificates.yml'),
+      '--state',
+      directory,
+      '--account-key',
+      accountKey,
       '--create-account-key',
-      '--output', path.join(directory, 'out'),
-      '--ca-certificates', testbed.caCertPath,
+      '--output',
+      path.join(directory, 'out'),
+      '--ca-certificates',
+      testbed.caCertPath,
       ...extra,
     ],
     { PATH: process.env.PATH, ...dnsEnv },
@@ -97,15 +105,20 @@ async function renew(directory, extra = []) {
   const samples = [];
   for (let run = 0; run < 6; run++) {
     const label = `bench-${Date.now().toString(36)}-${run}`;
-    const directory = workspaceWith(`  - name: web\n    domains: [${label}.example.test, "*.${label}.example.test"]\n`);
+    const directory = workspaceWith(
+      `  - name: web\n    domains: [${label}.example.test, "*.${label}.example.test"]\n`,
+    );
     const started = process.hrtime.bigint();
     await renew(directory);
     if (run > 0) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
-  report('issue one apex + wildcard certificate (account, order, DNS-01, finalize, 2 commits)', samples);
+  report(
+    'issue one apex + wildcard certificate (account, order, DNS-01, finalize, 2 commits)',
+    samples,
+  );
 }
 
-// 3. ARI for 1,000 certificates. Pebble answers renewalInfo only for certificates it
+// 3. ARI for 1,000 certificates. Pebble serves renewalInfo only for certificates it
 // issued, so the bench issues them once per Pebble instance and caches their certIDs.
 {
   const { fetchRenewalInfo } = await import(path.join(root, 'lib/ari/renewal-info.js'));
@@ -116,33 +129,59 @@ async function renew(directory, extra = []) {
 
   let cache = existsSync(cachePath) ? JSON.parse(readFileSync(cachePath, 'utf8')) : undefined;
   if (!cache || cache.startedAt !== testbed.startedAt || cache.certificates.length < count) {
-    process.stdout.write(`issuing ${count} certificates on Pebble for the ARI figure (once per test bed start)...\n`);
+    process.stdout.write(
+      `issuing ${count} certificates on Pebble for the ARI figure (once per test bed start)...\n`,
+    );
     const directory = workspaceWith(
-      Array.from({ length: count }, (_, index) => `  - name: ari-${index}\n    domains: [ari-${index % 50}.example.test]\n`).join(''),
+      Array.from(
+        { length: count },
+        (_, index) => `  - name: ari-${index}\n    domains: [ari-${index}.example.test]\n`,
+      ).join(''),
     );
     const started = Date.now();
     await renew(directory, ['--concurrency', '16']);
     const certificates = [];
     for (let index = 0; index < count; index++) {
-      const lineage = JSON.parse(execFileSync('git', ['show', `acme-lineage:ari-${index}/lineage.json`], { cwd: directory, encoding: 'utf8' }));
+      const lineage = JSON.parse(
+        execFileSync('git', ['show', `acme-lineage:ari-${index}/lineage.json`], {
+          cwd: directory,
+          encoding: 'utf8',
+        }),
+      );
       const record = lineage.certificates.at(-1);
-      certificates.push({ certId: record.certId, notBefore: record.notBefore, notAfter: record.notAfter });
+      certificates.push({
+        certId: record.certId,
+        notBefore: record.notBefore,
+        notAfter: record.notAfter,
+      });
     }
     cache = { startedAt: testbed.startedAt, certificates };
     writeFileSync(cachePath, JSON.stringify(cache));
-    process.stdout.write(`issued ${count} certificates in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `issued ${count} certificates in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   }
 
   const { renewalInfo } = JSON.parse(
-    execFileSync('node', ['-e', `fetch(${JSON.stringify(testbed.directoryUrl)}).then(r=>r.text()).then(t=>process.stdout.write(t))`], {
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: testbed.caCertPath },
-      encoding: 'utf8',
-    }),
+    execFileSync(
+      'node',
+      [
+        '-e',
+        `fetch(${JSON.stringify(testbed.directoryUrl)}).then(r=>r.text()).then(t=>process.stdout.write(t))`,
+      ],
+      {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: testbed.caCertPath },
+        encoding: 'utf8',
+      },
+    ),
   );
 
   const samples = [];
   for (let run = 0; run < 4; run++) {
-    const http = createHttpClient({ userAgent: 'acme-lineage-bench', caCertificates: readFileSync(testbed.caCertPath, 'utf8') });
+    const http = createHttpClient({
+      userAgent: 'acme-lineage-bench',
+      caCertificates: readFileSync(testbed.caCertPath, 'utf8'),
+    });
     const queue = cache.certificates.slice(0, count);
     let due = 0;
     const started = process.hrtime.bigint();
@@ -170,4 +209,6 @@ async function renew(directory, extra = []) {
   report(`check ARI for ${count} certificates (renewalInfo GET + decision, 16 at a time)`, samples);
 }
 
-process.stdout.write(`peak resident memory of the bench process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
+process.stdout.write(
+  `peak resident memory of the bench process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`,
+);

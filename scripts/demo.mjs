@@ -1,5 +1,5 @@
 // Plays the main job on the embedded test bed: a first run issues three
-// certificates, Pebble is then told that one of them must be replaced now, and a
+// certificates, Pebble's management API then moves one certificate's window into the past, and a
 // second run renews it with `replaces`. Prints where the certificates and the
 // lineage are. Usage: npm run demo
 import { execFileSync, spawnSync } from 'node:child_process';
