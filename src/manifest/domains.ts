@@ -15,16 +15,24 @@ interface NameRules {
 
 /**
  * Normalizes one certificate identifier: a DNS name (lower case, A-labels, no trailing
- * dot), a wildcard `*.<name>`, or an IP address in canonical form.
- * NOTE: IP addresses pass here, but RFC 8738 section 4 validates IP identifiers only by
- * http-01 and tls-alpn-01, so no CA issues them through DNS-01.
+ * dot) or a wildcard `*.<name>`. IP addresses are rejected here, because RFC 8738
+ * section 4 validates IP identifiers only by http-01 and tls-alpn-01, and this product
+ * validates with DNS-01 alone: an order for one would fail after it was placed.
  */
 export function normalizeIdentifier(input: string): Normalized {
   const blank = rejectBlank(input);
   if (blank) return blank;
 
   const address = normalizeIpAddress(input);
-  if (address) return address;
+  if (address && 'error' in address) return address;
+  if (address) {
+    return {
+      error:
+        `\`${address.value}\` is an IP address. CAs validate IP addresses only with http-01 or tls-alpn-01 ` +
+        '(RFC 8738 section 4), and acme-lineage validates with DNS-01, so remove it from `domains` ' +
+        'and issue it with a client that serves http-01',
+    };
+  }
 
   const name = input.endsWith('.') ? input.slice(0, -1) : input;
   if (!name.includes('*')) return normalizeName(name, { allowUnderscore: false });

@@ -37,12 +37,10 @@ describe('domain normalization', () => {
     expect(domainsOf('xn--bcher-kva.example')).toEqual(['xn--bcher-kva.example']);
   });
 
-  it('accepts IP addresses in canonical form', () => {
-    expect(domainsOf('192.0.2.1', '2001:DB8:0:0:0:0:0:1', '::1')).toEqual([
-      '192.0.2.1',
-      '2001:db8::1',
-      '::1',
-    ]);
+  it('rejects IP addresses, which DNS-01 cannot validate', () => {
+    expect(errorOf('192.0.2.1')).toContain('`192.0.2.1` is an IP address');
+    expect(errorOf('2001:DB8:0:0:0:0:0:1')).toContain('`2001:db8::1` is an IP address');
+    expect(errorOf('::1')).toContain('http-01');
   });
 
   it('accepts a single-label name and names of maximum length', () => {
