@@ -6,8 +6,13 @@ import { describe, isNull, type Entry, type ManifestReader } from './reader.js';
 import { closestMatch, didYouMean, toKebabCase } from './suggest.js';
 import type { DnsSettings } from './types.js';
 
+const ALIAS_DNS_KEY = 'challenge-alias-dns';
 /** Keys of a `dns` map that the manifest itself reads. Every other key is a provider option. */
-const DNS_KEYS = ['provider', 'zone', 'nameservers', 'challenge-alias'] as const;
+const DNS_KEYS = ['provider', 'zone', 'nameservers', 'challenge-alias', ALIAS_DNS_KEY] as const;
+/** Keys of a `challenge-alias-dns` map that the manifest itself reads. */
+const ALIAS_DNS_KEYS = ['provider', 'zone', 'nameservers'] as const;
+/** `dns` keys that mean nothing inside `challenge-alias-dns`, which describes the target only. */
+const OUTER_ONLY_KEYS = ['challenge-alias', ALIAS_DNS_KEY];
 
 /**
  * DNS settings that one level (defaults or a certificate) sets. `null` unsets an
@@ -18,9 +23,26 @@ export interface DnsLayer {
   zone?: string | null;
   nameservers?: string[] | null;
   challengeAlias?: string | null;
+  /** The `challenge-alias-dns` block, or null when this level unsets an inherited one. */
+  aliasDns?: DnsLayer | null;
   options: Record<string, string | null>;
   /** True when `dns` or its provider was given but invalid, which was reported already. */
   invalid: boolean;
+  /** The map this layer was read from, where a missing provider is reported. */
+  node?: Node;
+  path?: string;
+  /** The layer that set `node`: the certificate's block, or the one in defaults it inherits. */
+  origin?: DnsLayer;
+}
+
+/** Context of a `dns` or `challenge-alias-dns` map being read: its level and what it inherits. */
+interface DnsBlock {
+  /** True inside `challenge-alias-dns`. */
+  nested: boolean;
+  /** The provider in effect, which names the environment variable for a credential found in the manifest. */
+  provider: string | undefined;
+  /** The same block in defaults, when reading a certificate's. */
+  inherited: DnsLayer | undefined;
 }
 
 // Provider options that are not misspellings although they are close to a DNS key:
@@ -43,17 +65,21 @@ const CREDENTIAL_VARIABLES: Readonly<Record<string, string>> = {
 const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
- * Reads one level's `dns` map. `inheritedProvider` is the provider from defaults,
- * used to name the environment variable when a credential appears in the manifest.
+ * Reads one level's `dns` map, or with `nested` its `challenge-alias-dns` map.
+ * `inherited` is the same map from defaults: its provider names the environment
+ * variable when a credential appears in the manifest.
  */
 export function readDnsLayer(
   reader: ManifestReader,
   node: Node,
   path: string,
-  inheritedProvider?: string,
+  inherited?: DnsLayer,
+  nested = false,
 ): DnsLayer {
-  const layer: DnsLayer = { options: {}, invalid: false };
-  const entries = reader.readMap(node, path, 'the DNS settings');
+  const layer: DnsLayer = { options: {}, invalid: false, node, path };
+  layer.origin = layer;
+  const expected = nested ? 'the DNS settings of the delegation target' : 'the DNS settings';
+  const entries = reader.readMap(node, path, expected);
   if (entries === undefined) {
     layer.invalid = true;
     return layer;
@@ -65,10 +91,11 @@ export function readDnsLayer(
   const provider =
     typeof namedProvider === 'string' && KNOWN_DNS_PROVIDERS.includes(namedProvider)
       ? namedProvider
-      : inheritedProvider;
+      : inherited?.provider;
 
+  const block: DnsBlock = { nested, provider, inherited };
   for (const entry of entries) {
-    readDnsEntry(reader, entry, layer, provider);
+    readDnsEntry(reader, entry, layer, block);
   }
   return layer;
 }
@@ -98,7 +125,52 @@ export function mergeDnsLayers(
     certificate?.challengeAlias !== undefined
       ? certificate.challengeAlias
       : defaults?.challengeAlias;
+  merged.aliasDns = mergeAliasDns(defaults?.aliasDns, certificate?.aliasDns);
+
+  const origin = certificate?.origin ?? defaults?.origin;
+  if (origin?.node !== undefined) {
+    merged.node = origin.node;
+    merged.path = origin.path;
+    merged.origin = origin;
+  }
   return merged;
+}
+
+/** Merges `challenge-alias-dns` the way `dns` merges, where null in the certificate unsets the default. */
+function mergeAliasDns(
+  defaults: DnsLayer | null | undefined,
+  certificate: DnsLayer | null | undefined,
+): DnsLayer | null | undefined {
+  if (certificate === null) return null;
+  if (certificate === undefined && !defaults) return defaults;
+  return mergeDnsLayers(defaults ?? undefined, certificate);
+}
+
+// Blocks in defaults already reported as lacking a provider, so each is reported once, not once per certificate.
+const reportedWithoutProvider = new WeakSet<DnsLayer>();
+
+/**
+ * Reports a merged `challenge-alias-dns` without a provider, at the block that the
+ * certificate gets it from. Returns false when the block is unusable.
+ */
+export function checkAliasDns(reader: ManifestReader, layer: DnsLayer): boolean {
+  const alias = layer.aliasDns;
+  if (!alias) return true;
+  if (alias.invalid) return false;
+  if (alias.provider !== undefined) return true;
+
+  const origin = alias.origin ?? alias;
+  if (reportedWithoutProvider.has(origin)) return false;
+  reportedWithoutProvider.add(origin);
+
+  const fromDefaults = origin.path?.startsWith('defaults.') ?? false;
+  const where = fromDefaults ? reader.forCertificate(undefined) : reader;
+  where.report(
+    origin.node,
+    origin.path,
+    `missing \`provider\` in ${ALIAS_DNS_KEY}: name the DNS provider of the zone that \`_acme-challenge\` is delegated to, one of ${KNOWN_DNS_PROVIDERS.join(', ')}.`,
+  );
+  return false;
 }
 
 /** Converts a merged layer into settings, given the provider the caller checked is set. */
@@ -112,6 +184,8 @@ export function toDnsSettings(layer: DnsLayer, provider: string): DnsSettings {
   if (layer.zone) settings.zone = layer.zone;
   if (layer.nameservers) settings.nameservers = layer.nameservers;
   if (layer.challengeAlias) settings.challengeAlias = layer.challengeAlias;
+  if (layer.aliasDns?.provider)
+    settings.aliasDns = toDnsSettings(layer.aliasDns, layer.aliasDns.provider);
   return settings;
 }
 
@@ -119,8 +193,17 @@ function readDnsEntry(
   reader: ManifestReader,
   entry: Entry,
   layer: DnsLayer,
-  provider: string | undefined,
+  block: DnsBlock,
 ): void {
+  if (block.nested && OUTER_ONLY_KEYS.includes(entry.key)) {
+    reader.report(
+      entry.keyNode,
+      entry.path,
+      `\`${entry.key}\` cannot be set inside ${ALIAS_DNS_KEY}, which describes only the DNS of the delegation target: move it up into \`dns\`.`,
+    );
+    return;
+  }
+
   switch (entry.key) {
     case 'provider':
       readProvider(reader, entry, layer);
@@ -142,9 +225,18 @@ function readDnsEntry(
     case 'nameservers':
       layer.nameservers = readNameservers(reader, entry);
       return;
+    case ALIAS_DNS_KEY:
+      layer.aliasDns = readAliasDns(reader, entry, block);
+      return;
     default:
-      readProviderOption(reader, entry, layer, provider);
+      readProviderOption(reader, entry, layer, block);
   }
+}
+
+function readAliasDns(reader: ManifestReader, entry: Entry, block: DnsBlock): DnsLayer | null {
+  if (isNull(entry.value)) return null;
+  const inherited = block.inherited?.aliasDns ?? undefined;
+  return readDnsLayer(reader, entry.value, entry.path, inherited, true);
 }
 
 function readProvider(reader: ManifestReader, entry: Entry, layer: DnsLayer): void {
@@ -221,16 +313,17 @@ function readProviderOption(
   reader: ManifestReader,
   entry: Entry,
   layer: DnsLayer,
-  provider: string | undefined,
+  block: DnsBlock,
 ): void {
+  const keys = block.nested ? ALIAS_DNS_KEYS : DNS_KEYS;
   const misspelled = OPTIONS_NEAR_DNS_KEYS.includes(entry.key)
     ? undefined
-    : closestMatch(entry.key, DNS_KEYS);
+    : closestMatch(entry.key, keys);
   if (misspelled !== undefined) {
     reader.report(
       entry.keyNode,
       entry.path,
-      `unknown key \`${entry.key}\` in dns. Did you mean \`${misspelled}\`?`,
+      `unknown key \`${entry.key}\` in ${block.nested ? ALIAS_DNS_KEY : 'dns'}. Did you mean \`${misspelled}\`?`,
     );
     return;
   }
@@ -238,7 +331,7 @@ function readProviderOption(
     reader.report(
       entry.keyNode,
       entry.path,
-      `\`${entry.key}\` looks like a credential, and credentials never live in the manifest: remove it and ${credentialAdvice(provider)}.`,
+      `\`${entry.key}\` looks like a credential, and credentials never live in the manifest: remove it and ${credentialAdvice(block.provider)}.`,
     );
     return;
   }

@@ -210,7 +210,7 @@ function readCertificate(
   const settingEntries = known.filter((entry) =>
     (SETTING_KEYS as readonly string[]).includes(entry.key),
   );
-  const layer = readSettingsLayer(certificateReader, settingEntries, defaults.dns?.provider);
+  const layer = readSettingsLayer(certificateReader, settingEntries, defaults.dns);
   const settings = resolveSettings(certificateReader, defaults, layer, position, path);
 
   if (draft.name !== undefined && domainsValid && settings) {

@@ -1,6 +1,12 @@
 import { isMap, isScalar, type Node } from 'yaml';
 
-import { mergeDnsLayers, readDnsLayer, toDnsSettings, type DnsLayer } from './dns.js';
+import {
+  checkAliasDns,
+  mergeDnsLayers,
+  readDnsLayer,
+  toDnsSettings,
+  type DnsLayer,
+} from './dns.js';
 import { KNOWN_DNS_PROVIDERS } from './dns-providers.js';
 import { CA_PRESETS, checkDirectoryUrl } from './presets.js';
 import { describe, isNull, type Entry, type ManifestReader } from './reader.js';
@@ -50,15 +56,18 @@ export interface SettingsLayer {
   invalid: Set<string>;
 }
 
-/** Reads the setting keys among `entries`, after the caller has rejected unknown keys. */
+/**
+ * Reads the setting keys among `entries`, after the caller has rejected unknown keys.
+ * `inheritedDns` is the `dns` of defaults when reading a certificate.
+ */
 export function readSettingsLayer(
   reader: ManifestReader,
   entries: readonly Entry[],
-  inheritedProvider?: string,
+  inheritedDns?: DnsLayer,
 ): SettingsLayer {
   const layer: SettingsLayer = { invalid: new Set() };
   for (const entry of entries) {
-    const valid = readSetting(reader, entry, layer, inheritedProvider);
+    const valid = readSetting(reader, entry, layer, inheritedDns);
     if (!valid) layer.invalid.add(entry.key);
   }
   return layer;
@@ -72,7 +81,8 @@ export type ResolvedSettings = Pick<
 
 /**
  * Merges a certificate's settings over the defaults and applies the built-in defaults.
- * Reports a missing `ca` or `dns.provider` at `position` and returns undefined then.
+ * Reports a missing `ca` or `dns.provider` at `position`, and a `challenge-alias-dns`
+ * without provider at that block, and returns undefined then.
  */
 export function resolveSettings(
   reader: ManifestReader,
@@ -100,7 +110,8 @@ export function resolveSettings(
       `no DNS provider is set: add \`dns: { provider: rfc2136 }\` (or another of ${KNOWN_DNS_PROVIDERS.join(', ')}) under \`defaults\` or this certificate.`,
     );
   }
-  if (ca === undefined || dns.provider === undefined) return undefined;
+  const aliasDnsValid = checkAliasDns(reader, dns);
+  if (ca === undefined || dns.provider === undefined || !aliasDnsValid) return undefined;
 
   const resolved: ResolvedSettings = {
     keyType: certificate.keyType ?? defaults.keyType ?? 'ec-p256',
@@ -120,7 +131,7 @@ function readSetting(
   reader: ManifestReader,
   entry: Entry,
   layer: SettingsLayer,
-  inheritedProvider?: string,
+  inheritedDns?: DnsLayer,
 ): boolean {
   const { value, path } = entry;
   switch (entry.key) {
@@ -145,7 +156,7 @@ function readSetting(
       layer.onAlreadyReplaced = reader.readChoice(value, path, ALREADY_REPLACED_POLICIES);
       return layer.onAlreadyReplaced !== undefined;
     case 'dns':
-      layer.dns = readDnsLayer(reader, value, path, inheritedProvider);
+      layer.dns = readDnsLayer(reader, value, path, inheritedDns);
       return !layer.dns.invalid;
     default:
       return true;

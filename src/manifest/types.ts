@@ -26,6 +26,12 @@ export interface DnsSettings {
   challengeAlias?: string;
   /** Provider-specific settings that are not secret, such as a server address. */
   options: Record<string, string>;
+  /**
+   * DNS that serves the delegation target (`challenge-alias-dns`), when it sits at
+   * another provider than the certificate's zone. Delegated challenge names are
+   * written and checked through it. It never has `challengeAlias` or `aliasDns` itself.
+   */
+  aliasDns?: DnsSettings;
 }
 
 /** Position of a node in the manifest file, 1-based. */
