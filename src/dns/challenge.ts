@@ -16,16 +16,35 @@ export interface PresentChallengesOptions {
   challengeAlias?: string;
   /**
    * Server (`host:port`) asked for CNAME, SOA and NS records. Defaults to the
-   * provider's authoritative server, then the system's first resolver.
+   * provider's authoritative server (the first of `nameservers` when `targetProvider`
+   * is set), then the system's first resolver.
    */
   resolver?: string;
   /** Maximum propagation wait in milliseconds. Defaults to the provider's, then 120 s. */
   propagationTimeoutMs?: number;
   /** First pause between propagation checks in milliseconds. */
   initialDelayMs?: number;
+  /**
+   * Provider of the zone that delegated names point into, when the certificate's own
+   * provider cannot write there. Names reached by CNAME or `challengeAlias` are then
+   * written, checked and removed through it, and the certificate's provider is used
+   * only for names that are not delegated.
+   */
+  targetProvider?: DnsProvider;
+  /** Zone of the delegation target, which spares the SOA lookup. Used with `targetProvider`. */
+  targetZone?: string;
+  /** Servers to check delegated names at, before the target provider's own. Used with `targetProvider`. */
+  targetNameservers?: string[];
 }
 
 const DEFAULT_PROPAGATION_TIMEOUT_MS = 120_000;
+
+/** A provider with the zone and servers that its names are checked against. */
+interface Route {
+  provider: DnsProvider;
+  zone?: string;
+  nameservers?: string[];
+}
 
 /** The records written at one owner name, after following CNAME delegation. */
 interface TargetName {
@@ -33,6 +52,13 @@ interface TargetName {
   /** Names that delegate to `name`, for log lines. */
   delegatedFrom: string[];
   values: string[];
+  route: Route;
+}
+
+/** A value that `present` was called for, with the provider that must remove it. */
+interface WrittenRecord {
+  record: ChallengeRecord;
+  provider: DnsProvider;
 }
 
 /**
@@ -40,9 +66,10 @@ interface TargetName {
  * servers, and returns the clean-up function. Values for one owner name are written
  * one at a time, so an apex and its wildcard coexist. Distinct names go in parallel.
  * When `_acme-challenge.<domain>` is a CNAME (or `challengeAlias` is set) the TXT is
- * written at the target. On failure everything written is removed before the error
- * is raised. The clean-up function removes exactly the values this call wrote, logs
- * failures as warnings and never throws.
+ * written at the target, through `targetProvider` when one is given. On failure
+ * everything written is removed before the error is raised. The clean-up function
+ * removes exactly the values this call wrote, each through the provider that wrote
+ * it, logs failures as warnings and never throws.
  */
 export async function presentChallenges(
   records: ChallengeRecord[],
@@ -53,15 +80,24 @@ export async function presentChallenges(
   if (records.length === 0) return async () => undefined;
 
   const resolver = await chooseResolver(records, provider, options);
-  const targets = await resolveTargets(records, resolver, options);
+  const own: Route = { provider, zone: options.zone, nameservers: options.nameservers };
+  const delegated: Route = options.targetProvider
+    ? {
+        provider: options.targetProvider,
+        zone: options.targetZone,
+        nameservers: options.targetNameservers,
+      }
+    : own;
+  const targets = await resolveTargets(records, resolver, options.challengeAlias, {
+    own,
+    delegated,
+  });
 
-  const written: ChallengeRecord[] = [];
-  const cleanUp = createCleanUp(written, provider, logger);
+  const written: WrittenRecord[] = [];
+  const cleanUp = createCleanUp(written, logger);
   try {
-    await presentAll(targets, provider, written, logger);
-    await Promise.all(
-      targets.map((target) => waitUntilVisible(target, provider, resolver, options)),
-    );
+    await presentAll(targets, written, logger);
+    await Promise.all(targets.map((target) => waitUntilVisible(target, resolver, options)));
   } catch (error) {
     await cleanUp();
     throw error;
@@ -77,8 +113,14 @@ async function chooseResolver(
   if (options.resolver) return { server: options.resolver, query: {} };
 
   const first = records[0];
-  const authoritative =
-    first && provider.authoritativeServers ? await provider.authoritativeServers(first) : [];
+  let authoritative: string[] = [];
+  if (options.targetProvider) {
+    // The certificate's own provider may have no credentials when its names are
+    // delegated, so the CNAME is looked up at the certificate's nameservers instead.
+    authoritative = options.nameservers ?? [];
+  } else if (first && provider.authoritativeServers) {
+    authoritative = await provider.authoritativeServers(first);
+  }
   if (authoritative[0]) return { server: authoritative[0], query: {} };
 
   // NOTE: only the system's first resolver is asked, so a resolver that is down fails the lookup.
@@ -98,13 +140,17 @@ interface Resolver {
   query: QueryOptions;
 }
 
+/**
+ * Groups the records by the owner name they are written at. A name that any record
+ * was delegated to goes through the `delegated` route, every other name through `own`.
+ */
 async function resolveTargets(
   records: ChallengeRecord[],
   resolver: Resolver,
-  options: PresentChallengesOptions,
+  challengeAlias: string | undefined,
+  routes: { own: Route; delegated: Route },
 ): Promise<TargetName[]> {
-  const alias =
-    options.challengeAlias === undefined ? undefined : normalizeDnsName(options.challengeAlias);
+  const alias = challengeAlias === undefined ? undefined : normalizeDnsName(challengeAlias);
   const byName = new Map<string, TargetName>();
 
   for (const record of records) {
@@ -112,10 +158,17 @@ async function resolveTargets(
     const chain = alias ? [name, alias] : await followCnames(name, resolver.server, resolver.query);
     const targetName = chain[chain.length - 1] as string;
 
-    const target = byName.get(targetName) ?? { name: targetName, delegatedFrom: [], values: [] };
+    const target = byName.get(targetName) ?? {
+      name: targetName,
+      delegatedFrom: [],
+      values: [],
+      route: routes.own,
+    };
     byName.set(targetName, target);
-    if (targetName !== name && !target.delegatedFrom.includes(name))
+    if (targetName !== name && !target.delegatedFrom.includes(name)) {
       target.delegatedFrom.push(name);
+      target.route = routes.delegated;
+    }
     if (!target.values.includes(record.value)) target.values.push(record.value);
   }
   return [...byName.values()];
@@ -123,17 +176,17 @@ async function resolveTargets(
 
 async function presentAll(
   targets: TargetName[],
-  provider: DnsProvider,
-  written: ChallengeRecord[],
+  written: WrittenRecord[],
   logger: Logger,
 ): Promise<void> {
   const results = await Promise.allSettled(
     targets.map(async (target) => {
+      const { provider } = target.route;
       // One value at a time per name, because some provider APIs replace the whole record set.
       for (const value of target.values) {
         const record = { name: target.name, value };
         // Recorded before the write, because a write that timed out may still have been applied.
-        written.push(record);
+        written.push({ record, provider });
         await provider.present(record);
       }
       const delegation =
@@ -153,13 +206,14 @@ async function presentAll(
 
 async function waitUntilVisible(
   target: TargetName,
-  provider: DnsProvider,
   resolver: Resolver,
   options: PresentChallengesOptions,
 ): Promise<void> {
-  const servers = await propagationServers(target, provider, resolver, options);
+  const servers = await propagationServers(target, resolver);
   const timeoutMs =
-    options.propagationTimeoutMs ?? provider.propagationTimeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
+    options.propagationTimeoutMs ??
+    target.route.provider.propagationTimeoutMs ??
+    DEFAULT_PROPAGATION_TIMEOUT_MS;
   options.logger.info(
     `${target.name}: waiting up to ${timeoutMs / 1000} s for ${target.values.length} TXT value(s) at ${servers.join(', ')}`,
   );
@@ -173,14 +227,10 @@ async function waitUntilVisible(
   options.logger.info(`${target.name}: TXT value(s) visible at every server`);
 }
 
-/** Servers to check: the manifest's list, else the provider's, else the zone's NS set. */
-async function propagationServers(
-  target: TargetName,
-  provider: DnsProvider,
-  resolver: Resolver,
-  options: PresentChallengesOptions,
-): Promise<string[]> {
-  if (options.nameservers && options.nameservers.length > 0) return options.nameservers;
+/** Servers to check: the route's manifest list, else its provider's, else the zone's NS set. */
+async function propagationServers(target: TargetName, resolver: Resolver): Promise<string[]> {
+  const { provider, nameservers } = target.route;
+  if (nameservers && nameservers.length > 0) return nameservers;
 
   const record = { name: target.name, value: target.values[0] ?? '' };
   const fromProvider = provider.authoritativeServers
@@ -188,7 +238,8 @@ async function propagationServers(
     : [];
   if (fromProvider.length > 0) return fromProvider;
 
-  const manifestZone = options.zone === undefined ? undefined : normalizeDnsName(options.zone);
+  const routeZone = target.route.zone;
+  const manifestZone = routeZone === undefined ? undefined : normalizeDnsName(routeZone);
   const zone =
     manifestZone && isInZone(target.name, manifestZone)
       ? manifestZone
@@ -196,23 +247,19 @@ async function propagationServers(
   return zoneNameserverAddresses(zone, resolver.server, resolver.query);
 }
 
-function createCleanUp(
-  written: ChallengeRecord[],
-  provider: DnsProvider,
-  logger: Logger,
-): () => Promise<void> {
+function createCleanUp(written: WrittenRecord[], logger: Logger): () => Promise<void> {
   let done = false;
   return async () => {
     if (done) return;
     done = true;
 
-    const byName = new Map<string, ChallengeRecord[]>();
-    for (const record of written)
-      byName.set(record.name, [...(byName.get(record.name) ?? []), record]);
+    const byName = new Map<string, WrittenRecord[]>();
+    for (const entry of written)
+      byName.set(entry.record.name, [...(byName.get(entry.record.name) ?? []), entry]);
 
     await Promise.all(
       [...byName.values()].map(async (recordsAtName) => {
-        for (const record of recordsAtName) {
+        for (const { record, provider } of recordsAtName) {
           try {
             await provider.cleanUp(record);
             logger.debug(`${provider.name}: removed TXT value at ${record.name}`);
@@ -224,5 +271,25 @@ function createCleanUp(
         }
       }),
     );
+  };
+}
+
+/**
+ * Wraps a provider so that `create` runs on the first write. With a target provider,
+ * the certificate's own provider writes only names that are not delegated, so its
+ * settings and credentials are needed only when such a name exists.
+ */
+export function createProviderOnFirstUse(name: string, create: () => DnsProvider): DnsProvider {
+  let created: DnsProvider | undefined;
+  const provider = (): DnsProvider => (created ??= create());
+  return {
+    name,
+    present: async (record) => provider().present(record),
+    // A provider that was never created wrote nothing, so there is nothing to remove.
+    cleanUp: async (record) => created?.cleanUp(record),
+    authoritativeServers: async (record) => (await provider().authoritativeServers?.(record)) ?? [],
+    get propagationTimeoutMs() {
+      return created?.propagationTimeoutMs;
+    },
   };
 }

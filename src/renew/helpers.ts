@@ -1,5 +1,5 @@
 import type { ChallengeSolver } from '../acme/authorizations.js';
-import { presentChallenges } from '../dns/challenge.js';
+import { createProviderOnFirstUse, presentChallenges } from '../dns/challenge.js';
 import { createDnsProvider } from '../dns/registry.js';
 import { emptyLineage } from '../lineage/lineage.js';
 import type { Lineage } from '../lineage/types.js';
@@ -35,14 +35,27 @@ export async function commitLineage(
   return next;
 }
 
-/** DNS-01 solver for `spec`: its provider, zone and propagation settings. */
+/**
+ * DNS-01 solver for `spec`: its provider, zone and propagation settings. With
+ * `dns.aliasDns`, delegated names go through the provider `aliasDns` names, and the
+ * certificate's own provider is created only when a name is not delegated.
+ */
 export function solverFor(context: RunContext, spec: CertificateSpec): ChallengeSolver {
-  const provider = createDnsProvider(spec.dns, context.env, context.logger);
+  const { aliasDns } = spec.dns;
+  const createOwn = () => createDnsProvider(spec.dns, context.env, context.logger);
+  const provider = aliasDns ? createProviderOnFirstUse(spec.dns.provider, createOwn) : createOwn();
+  const targetProvider = aliasDns
+    ? createDnsProvider(aliasDns, context.env, context.logger)
+    : undefined;
+
   return (records) =>
     presentChallenges(records, provider, {
       logger: context.logger,
       zone: spec.dns.zone,
       nameservers: spec.dns.nameservers,
       challengeAlias: spec.dns.challengeAlias,
+      targetProvider,
+      targetZone: aliasDns?.zone,
+      targetNameservers: aliasDns?.nameservers,
     });
 }
