@@ -44,4 +44,24 @@ describe('challenge-alias-dns on the test bed', () => {
     expect(run.log.join('\n')).not.toMatch(/cloudflare/i);
     expect(workspace.lineage('alias-provider').certificates).toHaveLength(1);
   });
+
+  it('issues without credentials for the certificate provider', async () => {
+    const workspace = createWorkspace(
+      testbedManifest(
+        testbed,
+        `  - name: alias-no-token
+    domains: [alias.example.test]
+    dns:
+      provider: cloudflare
+      challenge-alias-dns: { provider: rfc2136 }
+`,
+      ),
+    );
+
+    // testbedEnv has no Cloudflare variables, so creating that provider would fail.
+    const run = await runCli(testbed, workspace, 'renew');
+
+    expect(run.code, run.log.join('\n')).toBe(0);
+    expect(workspace.lineage('alias-no-token').certificates).toHaveLength(1);
+  });
 });
