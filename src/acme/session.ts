@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import type * as acme from 'acme-client';
 
 import type { Logger } from '../log.js';
@@ -81,6 +82,7 @@ export class AcmeSession {
 
   /** Finds or creates the account for `accountKeyPem` (RFC 8555 section 7.3). */
   static async open(options: OpenSessionOptions): Promise<AcmeSession> {
+    checkAccountKey(options.accountKeyPem);
     const library = await loadAcmeLibrary();
     const client = new library.Client({
       directoryUrl: options.directoryUrl,
@@ -175,6 +177,37 @@ export class AcmeSession {
       if (options.acceptProblems) return response;
       throw new AcmeProblemError(action, url, problem);
     }
+  }
+}
+
+/**
+ * Rejects an account key acme-client cannot sign with, naming the accepted kinds,
+ * before any request: its own error is an OpenSSL decoder code.
+ */
+function checkAccountKey(pem: string): void {
+  const advice =
+    'Pass a PEM private key of type RSA (2048 bits or more) or EC (P-256, P-384 or P-521), for example one made with ' +
+    '`openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out account-key.pem`.';
+  let key;
+  try {
+    key = createPrivateKey(pem);
+  } catch (error) {
+    throw new Error(
+      `The ACME account key is not a readable private key (${errorMessage(error)}). ${advice}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  const usable =
+    key.asymmetricKeyType === 'rsa' ||
+    (key.asymmetricKeyType === 'ec' &&
+      ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve ?? ''));
+  if (!usable) {
+    throw new Error(
+      `The ACME account key is of type ${key.asymmetricKeyType}${curve ? ` (${curve})` : ''}, which acme-client cannot sign with. ${advice}`,
+    );
   }
 }
 

@@ -44,6 +44,11 @@ export async function main(
 
   const logger = io.logger ?? createConsoleLogger({ debug: options.debug });
   try {
+    if (!existsSync(options.state)) {
+      throw new Error(
+        `State repository ${options.state} does not exist. Pass --state with the path of the git repository that holds (or will hold) the state branch.`,
+      );
+    }
     const manifest = await loadManifest(options.manifest);
     const caCertificates = options.caCertificates
       ? readFileSync(options.caCertificates, 'utf8')

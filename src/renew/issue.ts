@@ -8,7 +8,7 @@ import {
   journalPendingOrder,
   markReplaced,
 } from '../lineage/lineage.js';
-import type { Lineage, ReplacesBlock } from '../lineage/types.js';
+import type { Lineage, PendingOrder, ReplacesBlock } from '../lineage/types.js';
 import type { CertificateSpec } from '../manifest/types.js';
 import type { ReplacementIncident } from '../report/incident.js';
 import type { Assessment } from './assess.js';
@@ -47,28 +47,40 @@ export async function issueCertificate(
   lineage: Lineage | undefined,
   assessment: Assessment,
 ): Promise<CertificateResult> {
+  // The DNS provider reads its credentials now, so a missing one fails the certificate
+  // before an order is placed at the CA.
+  const solve = solverFor(context, spec);
   const session = await context.session(spec.ca.directoryUrl);
+
+  // Another run may have journaled an order since this run read the lineage; ordering
+  // again would place a second replacement (RFC 9773 allows one).
+  const fresh = await context.store.read(spec.name);
+  if (fresh?.pendingOrder) {
+    throw new Error(
+      `another run journaled order ${fresh.pendingOrder.orderUrl} for this certificate while this run was deciding; ` +
+        'this run leaves it to that run. Run one renewal at a time (a concurrency group in the workflow).',
+    );
+  }
+
   const placed = await placeOrderFor(context, session, spec, lineage, assessment);
   if (placed.recovered) return placed.recovered;
   const order = placed.order as AcmeOrder;
 
-  await commitLineage(context, spec.name, `Journal order for ${spec.name}`, (current) =>
-    journalPendingOrder(current, {
-      orderUrl: order.url,
-      directoryUrl: session.directoryUrl,
-      accountUrl: session.accountUrl,
-      identifiers: spec.domains,
-      profile: spec.profile,
-      replaces: placed.replaces,
-      startedAt: context.now().toISOString(),
-    }),
-  );
+  await journalOrder(context, spec.name, {
+    orderUrl: order.url,
+    directoryUrl: session.directoryUrl,
+    accountUrl: session.accountUrl,
+    identifiers: spec.domains,
+    profile: spec.profile,
+    replaces: placed.replaces,
+    startedAt: context.now().toISOString(),
+  });
 
   const completed = await completeOrder(
     session,
     order,
     spec,
-    solverFor(context, spec),
+    solve,
     context.logger,
     context.settings.orderTimeoutMs,
   );
@@ -100,6 +112,32 @@ export async function issueCertificate(
     incident: placed.incident,
     renewedCleanly: !placed.incident,
   };
+}
+
+/**
+ * Commits the write-ahead record of `pending`. When a concurrent run journaled its own
+ * order first, the lineage keeps that one and this run stops with an explanation;
+ * its own order stays unrecorded and expires at the CA.
+ */
+async function journalOrder(
+  context: RunContext,
+  name: string,
+  pending: PendingOrder,
+): Promise<void> {
+  try {
+    await commitLineage(context, name, `Journal order for ${name}`, (current) =>
+      journalPendingOrder(current, pending),
+    );
+  } catch (error) {
+    const lineage = await context.store.read(name);
+    const other = lineage?.pendingOrder;
+    if (!other || other.orderUrl === pending.orderUrl) throw error;
+    throw new Error(
+      `another run journaled order ${other.orderUrl} for this certificate at the same time; the lineage keeps that ` +
+        `order and this run's order ${pending.orderUrl} is left to expire. Run one renewal at a time (a concurrency group in the workflow).`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { clearPendingOrder, recordIssued } from '../lineage/lineage.js';
 import type { CertificateRecord } from '../lineage/types.js';
 import type { CertificateSpec } from '../manifest/types.js';
 import type { CompletedOrder } from './complete-order.js';
-import type { CertificateResult, RunContext } from './context.js';
+import type { CertificateResult, IssuedFiles, RunContext } from './context.js';
 import { commitLineage } from './helpers.js';
 import { writeIssuedFiles } from './outputs.js';
 
@@ -50,12 +50,30 @@ export async function recordCompletedOrder(
   completed: CompletedOrder,
   replaces: string | null,
 ): Promise<CertificateResult> {
+  // The files are written before the record is committed: once the lineage names the
+  // certificate, later runs take it as in force, so a key that never reached the output
+  // directory must be recorded as lost to make the next run renew it.
+  let files: IssuedFiles | undefined;
+  let writeError: unknown;
+  if (completed.privateKeyPem) {
+    try {
+      files = await writeIssuedFiles(
+        context.settings.outputDirectory,
+        spec.name,
+        completed.chainPem,
+        completed.privateKeyPem,
+      );
+    } catch (error) {
+      writeError = error;
+    }
+  }
+
   const record = buildCertificateRecord(completed.chainPem, completed.order, {
     directoryUrl: session.directoryUrl,
     accountUrl: session.accountUrl,
     replaces,
     now: context.now(),
-    keyLost: completed.privateKeyPem === undefined,
+    keyLost: files === undefined,
   });
   const commit = await commitLineage(
     context,
@@ -65,14 +83,14 @@ export async function recordCompletedOrder(
     { [record.chainFile]: completed.chainPem },
   );
 
-  const files = completed.privateKeyPem
-    ? await writeIssuedFiles(
-        context.settings.outputDirectory,
-        spec.name,
-        completed.chainPem,
-        completed.privateKeyPem,
-      )
-    : undefined;
+  if (writeError !== undefined) {
+    const reason = writeError instanceof Error ? writeError.message : String(writeError);
+    throw new Error(
+      `certificate ${record.serial} was issued, but writing it to ${context.settings.outputDirectory} failed: ${reason}. ` +
+        'The lineage records its key as lost, so the next run renews it; fix the output directory (permissions, free space) first.',
+      { cause: writeError },
+    );
+  }
   const verb = replaces ? `replacing ${replaces}` : 'without replaces';
   context.logger.info(
     `${spec.name}: issued certificate ${record.serial} (${verb}), valid until ${record.notAfter}`,

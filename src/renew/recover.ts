@@ -1,6 +1,6 @@
 import { fetchOrder } from '../acme/order.js';
 import { AcmeProblemError, describeProblem } from '../acme/problem.js';
-import { clearPendingOrder } from '../lineage/lineage.js';
+import { clearPendingOrder, markReplaced } from '../lineage/lineage.js';
 import type { Lineage, PendingOrder } from '../lineage/types.js';
 import type { CertificateSpec } from '../manifest/types.js';
 import { completeOrder } from './complete-order.js';
@@ -52,6 +52,17 @@ export async function resumePendingOrder(
     throw error;
   }
 
+  const ordered = order.identifiers.map((identifier) => identifier.value).sort();
+  const wanted = [...spec.domains].sort();
+  if (ordered.join(' ') !== wanted.join(' ')) {
+    logger.warning(
+      `${spec.name}: dropping journaled order ${order.url}: it is for ${ordered.join(', ')}, ` +
+        `but the manifest now lists ${wanted.join(', ')}`,
+    );
+    await dropJournal(context, spec.name, order.status === 'invalid' ? undefined : pending);
+    return undefined;
+  }
+
   const expired = order.expires !== undefined && new Date(order.expires) <= context.now();
   if (order.status === 'invalid' || (expired && order.status !== 'valid')) {
     logger.info(
@@ -79,9 +90,25 @@ export async function resumePendingOrder(
   return result;
 }
 
-/** Dry-run aware removal of the write-ahead record. */
-async function dropJournal(context: RunContext, name: string): Promise<void> {
-  await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage: Lineage) =>
-    clearPendingOrder(lineage),
-  );
+/**
+ * Removes the write-ahead record. When the dropped order still counts as a replacement
+ * at the CA, the replaced certificate is marked, so no later order names it again and
+ * meets "already replaced".
+ */
+async function dropJournal(
+  context: RunContext,
+  name: string,
+  stillReplacing?: PendingOrder,
+): Promise<void> {
+  await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage: Lineage) => {
+    const cleared = clearPendingOrder(lineage);
+    const replaced = stillReplacing?.replaces
+      ? cleared.certificates.find((certificate) => certificate.certId === stillReplacing.replaces)
+      : undefined;
+    if (!replaced || replaced.replacedBy || !stillReplacing) return cleared;
+    return markReplaced(cleared, replaced.serial, {
+      at: context.now().toISOString(),
+      orderUrl: stillReplacing.orderUrl,
+    });
+  });
 }

@@ -38,12 +38,16 @@ export function createRunContext(dependencies: RunDependencies): RunContext {
       if (!settings.accountKeyPem) {
         return Promise.reject(new Error(missingAccountKeyMessage(directoryUrl)));
       }
-      opened = AcmeSession.open({
-        directoryUrl,
-        accountKeyPem: settings.accountKeyPem,
-        externalAccountBinding: settings.externalAccountBinding,
-        logger,
-      });
+      // Reading the directory with this product's HTTP client first turns a refused or
+      // hanging connection into a clear error; acme-client reports it as a TypeError.
+      opened = directory(directoryUrl).then(() =>
+        AcmeSession.open({
+          directoryUrl,
+          accountKeyPem: settings.accountKeyPem as string,
+          externalAccountBinding: settings.externalAccountBinding,
+          logger,
+        }),
+      );
       sessions.set(directoryUrl, opened);
     }
     return opened;
@@ -52,17 +56,7 @@ export function createRunContext(dependencies: RunDependencies): RunContext {
   const directory = (directoryUrl: string) => {
     let read = directories.get(directoryUrl);
     if (!read) {
-      read = http.get(directoryUrl).then((response) => {
-        if (response.status !== 200)
-          throw new Error(
-            `Reading the ACME directory ${directoryUrl} returned HTTP ${response.status}`,
-          );
-        const body = JSON.parse(response.body) as {
-          renewalInfo?: string;
-          meta?: { profiles?: Record<string, string> };
-        };
-        return { renewalInfo: body.renewalInfo, profiles: body.meta?.profiles };
-      });
+      read = readDirectory(http, directoryUrl);
       directories.set(directoryUrl, read);
     }
     return read;
@@ -160,6 +154,42 @@ async function keepAriState(context: RunContext, name: string, ari: AriState): P
       return { ...lineage, certificates };
     },
   );
+}
+
+/** Reads the CA directory (RFC 8555 section 7.1.1) without an account; errors name the URL and the fix. */
+async function readDirectory(
+  http: HttpClient,
+  directoryUrl: string,
+): Promise<{ renewalInfo?: string; profiles?: Record<string, string> }> {
+  const fix = 'Check the ca setting in the manifest and that the CA is reachable from this runner.';
+  let response;
+  try {
+    response = await http.get(directoryUrl);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot read the ACME directory ${directoryUrl}: ${reason}. ${fix}`, {
+      cause: error,
+    });
+  }
+  if (response.status !== 200) {
+    throw new Error(
+      `Reading the ACME directory ${directoryUrl} returned HTTP ${response.status}. ${fix}`,
+    );
+  }
+  let body: {
+    newOrder?: unknown;
+    renewalInfo?: string;
+    meta?: { profiles?: Record<string, string> };
+  };
+  try {
+    body = JSON.parse(response.body) as typeof body;
+  } catch {
+    throw new Error(`The ACME directory ${directoryUrl} is not JSON. ${fix}`);
+  }
+  if (typeof body.newOrder !== 'string') {
+    throw new Error(`${directoryUrl} is not an ACME directory: it lists no newOrder. ${fix}`);
+  }
+  return { renewalInfo: body.renewalInfo, profiles: body.meta?.profiles };
 }
 
 function missingAccountKeyMessage(directoryUrl: string): string {

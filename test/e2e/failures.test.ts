@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { loadTestbed, type Testbed } from '../helpers/testbed.js';
-import { createWorkspace, runCli, testbedManifest } from '../helpers/workspace.js';
+import { createWorkspace, runCli, testbedEnv, testbedManifest } from '../helpers/workspace.js';
 
 describe('failures on the test bed', () => {
   let testbed: Testbed;
@@ -75,7 +75,7 @@ certificates:
         '--ca-certificates',
         testbed.caCertPath,
       ],
-      {},
+      testbedEnv(testbed),
       { logger, stdout: () => {} },
     );
 
