@@ -23,7 +23,8 @@ function step(title) {
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
 }
 
 function gitIn(directory, args) {
@@ -32,15 +33,28 @@ function gitIn(directory, args) {
 
 async function setRenewalInfo(testbed, certificatePem, ariResponse) {
   const url = new URL('/set-renewal-info/', testbed.managementUrl);
-  const body = JSON.stringify({ certificate: certificatePem, ariResponse: JSON.stringify(ariResponse) });
+  const body = JSON.stringify({
+    certificate: certificatePem,
+    ariResponse: JSON.stringify(ariResponse),
+  });
   const ca = readFileSync(testbed.caCertPath);
   await new Promise((resolve, reject) => {
-    const request = https.request(url, { method: 'POST', ca, headers: { 'content-type': 'application/json', 'user-agent': 'acme-lineage-demo' } }, (response) => {
-      response.resume();
-      response.on('end', () =>
-        response.statusCode === 200 ? resolve() : reject(new Error(`set-renewal-info returned HTTP ${response.statusCode}`)),
-      );
-    });
+    const request = https.request(
+      url,
+      {
+        method: 'POST',
+        ca,
+        headers: { 'content-type': 'application/json', 'user-agent': 'acme-lineage-demo' },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 200
+            ? resolve()
+            : reject(new Error(`set-renewal-info returned HTTP ${response.statusCode}`)),
+        );
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -70,14 +84,24 @@ async function startIssueServer() {
       labels: issue.labels.map((name) => ({ name })),
     });
 
-    if (request.headers.authorization !== `token ${TOKEN}`) return reply(401, { message: 'Bad credentials' });
+    if (request.headers.authorization !== `token ${TOKEN}`)
+      return reply(401, { message: 'Bad credentials' });
     const route = `${request.method} ${url.pathname}`;
     if (route === `GET ${base}/issues`) {
       const label = url.searchParams.get('labels');
-      return reply(200, issues.filter((issue) => !label || issue.labels.includes(label)).map(issueJson));
+      return reply(
+        200,
+        issues.filter((issue) => !label || issue.labels.includes(label)).map(issueJson),
+      );
     }
     if (route === `POST ${base}/issues`) {
-      const issue = { number: issues.length + 1, title: body.title, body: body.body, state: 'open', labels: body.labels ?? [] };
+      const issue = {
+        number: issues.length + 1,
+        title: body.title,
+        body: body.body,
+        state: 'open',
+        labels: body.labels ?? [],
+      };
       issues.push(issue);
       return reply(201, issueJson(issue));
     }
@@ -89,8 +113,10 @@ async function startIssueServer() {
       labels.push(body.name);
       return reply(201, { name: body.name });
     }
-    if (request.method === 'GET' && /\/issues\/\d+\/comments$/.test(url.pathname)) return reply(200, []);
-    if (route === 'GET /user') return reply(403, { message: 'Resource not accessible by integration' });
+    if (request.method === 'GET' && /\/issues\/\d+\/comments$/.test(url.pathname))
+      return reply(200, []);
+    if (route === 'GET /user')
+      return reply(403, { message: 'Resource not accessible by integration' });
     return reply(404, { message: 'Not Found' });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -104,7 +130,9 @@ function runAction({ workspace, inputs, env, apiUrl }) {
   writeFileSync(eventPath, JSON.stringify({ schedule: '17 */6 * * *' }));
   writeFileSync(path.join(temp, 'output'), '');
   writeFileSync(path.join(temp, 'summary.md'), '');
-  const inputVariables = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]));
+  const inputVariables = Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+  );
   const childEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -124,7 +152,10 @@ function runAction({ workspace, inputs, env, apiUrl }) {
   };
   // The issue server runs in this process, so the action must run asynchronously.
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], { env: childEnv, cwd: workspace });
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], {
+      env: childEnv,
+      cwd: workspace,
+    });
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       const visible = chunk
         .split('\n')
@@ -134,7 +165,9 @@ function runAction({ workspace, inputs, env, apiUrl }) {
     });
     child.stderr.pipe(process.stderr);
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`the action exited with ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`the action exited with ${code}`)),
+    );
   });
 }
 
@@ -163,27 +196,50 @@ certificates:
   git(['add', '.']);
   git(['commit', '-q', '-m', 'Add the certificate manifest']);
   const cli = [
-    'bin/acme-lineage.js', 'renew',
-    '--manifest', path.join(workspace, '.github/certificates.yml'),
-    '--state', workspace,
-    '--account-key', accountKeyPath,
+    'bin/acme-lineage.js',
+    'renew',
+    '--manifest',
+    path.join(workspace, '.github/certificates.yml'),
+    '--state',
+    workspace,
+    '--account-key',
+    accountKeyPath,
     '--create-account-key',
-    '--output', output,
-    '--ca-certificates', testbed.caCertPath,
+    '--output',
+    output,
+    '--ca-certificates',
+    testbed.caCertPath,
   ];
 
   step(`[${language}] The command line issues certificate A`);
   run('node', cli, { env: { ...process.env, ...env } });
 
-  step(`[${language}] Pebble puts A's window in the past, and the command line issues B with replaces=A`);
+  step(
+    `[${language}] Pebble puts A's window in the past, and the command line issues B with replaces=A`,
+  );
   await putWindowInThePast(testbed, git);
   run('node', [...cli, '--refresh-ari'], { env: { ...process.env, ...env } });
 
   step(`[${language}] Someone reverts the commits that recorded B on the state branch`);
-  const journal = git(['log', '--format=%H', '-1', '--grep', 'Journal order for web', 'acme-lineage']);
+  const journal = git([
+    'log',
+    '--format=%H',
+    '-1',
+    '--grep',
+    'Journal order for web',
+    'acme-lineage',
+  ]);
   const tree = mkdtempSync(path.join(demo, 'state-'));
   git(['worktree', 'add', '-q', tree, 'acme-lineage']);
-  gitIn(tree, ['-c', 'user.name=demo', '-c', 'user.email=demo@example.test', 'revert', '--no-edit', `${journal}^..acme-lineage`]);
+  gitIn(tree, [
+    '-c',
+    'user.name=demo',
+    '-c',
+    'user.email=demo@example.test',
+    'revert',
+    '--no-edit',
+    `${journal}^..acme-lineage`,
+  ]);
   git(['worktree', 'remove', '--force', tree]);
   process.stdout.write(`${git(['log', '--oneline', '-4', 'acme-lineage'])}\n`);
 
@@ -203,7 +259,9 @@ certificates:
     },
   });
   const lineage = JSON.parse(git(['show', 'acme-lineage:web/lineage.json']));
-  process.stdout.write(`lineage of web: ${lineage.certificates.map((record) => record.serial).join(' -> ')}\n`);
+  process.stdout.write(
+    `lineage of web: ${lineage.certificates.map((record) => record.serial).join(' -> ')}\n`,
+  );
   return issueServer.issues.at(-1);
 }
 
@@ -220,7 +278,10 @@ async function putWindowInThePast(testbed, git) {
 
 step('Starting the test bed (Pebble 2.10 and BIND 9 on loopback)');
 run('bash', ['scripts/ensure-deps.sh']);
-if (!existsSync(path.join(root, 'dist', 'index.js')) || !existsSync(path.join(root, 'dist', 'cli', 'index.js'))) {
+if (
+  !existsSync(path.join(root, 'dist', 'index.js')) ||
+  !existsSync(path.join(root, 'dist', 'cli', 'index.js'))
+) {
   run('npm', ['run', 'bundle']);
 }
 run('node', ['testbed/testbed.mjs', 'start']);
