@@ -85,8 +85,13 @@ export async function main(
     http.close();
     stdout(formatSummary(result, options, store.description));
     if (result.failed > 0) return 1;
-    if (options.mode === 'check' && result.results.some((item) => item.status.outcome === 'due'))
+    const due = result.results.filter((item) => item.status.outcome === 'due');
+    if (options.mode === 'check' && due.length > 0) {
+      stdout(
+        `check: ${due.length} certificate(s) due: ${due.map((item) => item.status.name).join(', ')}\n`,
+      );
       return 1;
+    }
     return 0;
   } catch (error) {
     logger.error(error instanceof Error ? error.message : String(error));

@@ -51,6 +51,13 @@ export async function issueCertificate(
   // before an order is placed at the CA.
   const solve = solverFor(context, spec);
   const session = await context.session(spec.ca.directoryUrl);
+  const offered = session.directory.meta?.profiles;
+  if (spec.profile && offered && !Object.hasOwn(offered, spec.profile)) {
+    throw new Error(
+      `the CA offers no profile '${spec.profile}' (it offers: ${Object.keys(offered).join(', ') || 'none'}). ` +
+        'Set profile in the manifest to one of them, or remove it to get the CA default.',
+    );
+  }
 
   // Another run may have journaled an order since this run read the lineage; ordering
   // again would place a second replacement (RFC 9773 allows one).

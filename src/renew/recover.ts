@@ -81,7 +81,14 @@ export async function resumePendingOrder(
     logger,
     context.settings.orderTimeoutMs,
   );
-  const result = await recordCompletedOrder(context, session, spec, completed, pending.replaces);
+  const recorded = await recordCompletedOrder(context, session, spec, completed, pending.replaces);
+  const result = {
+    ...recorded,
+    status: {
+      ...recorded.status,
+      reason: `resumed order ${order.url} that an earlier run journaled`,
+    },
+  };
   if (!completed.privateKeyPem) {
     logger.warning(
       `${spec.name}: recovered certificate ${result.status.newSerial} from order ${order.url}, but its private key was lost with the run that finalized it; renewing it now`,

@@ -84,4 +84,31 @@ certificates:
     expect(error).toMatch(/openssl genpkey/);
     expect(error).toMatch(/account-key/);
   });
+
+  it('rejects a profile the CA does not offer before ordering', async () => {
+    const workspace = createWorkspace(
+      testbedManifest(
+        testbed,
+        `  - name: p\n    domains: [profile.example.test]\n    profile: tiny\n`,
+      ),
+    );
+
+    const run = await runCli(testbed, workspace, 'renew');
+
+    expect(run.code).toBe(1);
+    const error = run.log.find((line) => line.startsWith('error: p:'));
+    expect(error).toMatch(/offers no profile 'tiny' \(it offers: .*shortlived/);
+    expect(workspace.git(['branch', '--list', 'acme-lineage'])).toBe('');
+  });
+
+  it('check names the certificates that are due', async () => {
+    const workspace = createWorkspace(
+      testbedManifest(testbed, `  - name: c\n    domains: [check.example.test]\n`),
+    );
+
+    const run = await runCli(testbed, workspace, 'check');
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/check: 1 certificate\(s\) due: c/);
+  });
 });
