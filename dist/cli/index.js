@@ -11067,6 +11067,8 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./lib/acme/library.js
 let loading;
 let httpSettings;
@@ -11181,6 +11183,7 @@ function parseRetryAfter(header, now = new Date()) {
 
 
 
+
 /** Largest Retry-After this client waits for inside one request, in milliseconds. */
 const MAX_INLINE_RETRY_WAIT_MS = 60_000;
 const MAX_ATTEMPTS = 3;
@@ -11200,6 +11203,7 @@ class AcmeSession {
     }
     /** Finds or creates the account for `accountKeyPem` (RFC 8555 section 7.3). */
     static async open(options) {
+        checkAccountKey(options.accountKeyPem);
         const library = await loadAcmeLibrary();
         const client = new library.Client({
             directoryUrl: options.directoryUrl,
@@ -11279,6 +11283,30 @@ class AcmeSession {
         }
     }
 }
+/**
+ * Rejects an account key acme-client cannot sign with, naming the accepted kinds,
+ * before any request: its own error is an OpenSSL decoder code.
+ */
+function checkAccountKey(pem) {
+    const advice = 'Pass a PEM private key of type RSA (2048 bits or more) or EC (P-256, P-384 or P-521), for example one made with ' +
+        '`openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out account-key.pem`.';
+    let key;
+    try {
+        key = (0,external_node_crypto_namespaceObject.createPrivateKey)(pem);
+    }
+    catch (error) {
+        throw new Error(`The ACME account key is not a readable private key (${errorMessage(error)}). ${advice}`, {
+            cause: error,
+        });
+    }
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    const usable = key.asymmetricKeyType === 'rsa' ||
+        (key.asymmetricKeyType === 'ec' &&
+            ['prime256v1', 'secp384r1', 'secp521r1'].includes(curve ?? ''));
+    if (!usable) {
+        throw new Error(`The ACME account key is of type ${key.asymmetricKeyType}${curve ? ` (${curve})` : ''}, which acme-client cannot sign with. ${advice}`);
+    }
+}
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -11286,8 +11314,6 @@ function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./lib/acme/keys.js
 
 
@@ -12603,17 +12629,24 @@ const MAX_LABEL_LENGTH = 63;
 const NON_ASCII = /[^\p{ASCII}]/u;
 /**
  * Normalizes one certificate identifier: a DNS name (lower case, A-labels, no trailing
- * dot), a wildcard `*.<name>`, or an IP address in canonical form.
- * NOTE: IP addresses pass here, but RFC 8738 section 4 validates IP identifiers only by
- * http-01 and tls-alpn-01, so no CA issues them through DNS-01.
+ * dot) or a wildcard `*.<name>`. IP addresses are rejected here, because RFC 8738
+ * section 4 validates IP identifiers only by http-01 and tls-alpn-01, and this product
+ * validates with DNS-01 alone: an order for one would fail after it was placed.
  */
 function normalizeIdentifier(input) {
     const blank = rejectBlank(input);
     if (blank)
         return blank;
     const address = normalizeIpAddress(input);
-    if (address)
+    if (address && 'error' in address)
         return address;
+    if (address) {
+        return {
+            error: `\`${address.value}\` is an IP address. CAs validate IP addresses only with http-01 or tls-alpn-01 ` +
+                '(RFC 8738 section 4), and acme-lineage validates with DNS-01, so remove it from `domains` ' +
+                'and issue it with a client that serves http-01',
+        };
+    }
     const name = input.endsWith('.') ? input.slice(0, -1) : input;
     if (!name.includes('*'))
         return normalizeName(name, { allowUnderscore: false });
@@ -15952,8 +15985,13 @@ const dns_providers_KNOWN_DNS_PROVIDERS = KNOWN_DNS_PROVIDERS;
 
 
 
+const ALIAS_DNS_KEY = 'challenge-alias-dns';
 /** Keys of a `dns` map that the manifest itself reads. Every other key is a provider option. */
-const DNS_KEYS = ['provider', 'zone', 'nameservers', 'challenge-alias'];
+const DNS_KEYS = ['provider', 'zone', 'nameservers', 'challenge-alias', ALIAS_DNS_KEY];
+/** Keys of a `challenge-alias-dns` map that the manifest itself reads. */
+const ALIAS_DNS_KEYS = ['provider', 'zone', 'nameservers'];
+/** `dns` keys that mean nothing inside `challenge-alias-dns`, which describes the target only. */
+const OUTER_ONLY_KEYS = ['challenge-alias', ALIAS_DNS_KEY];
 // Provider options that are not misspellings although they are close to a DNS key:
 // rfc2136 sends its updates to `nameserver`, a different server from the `nameservers` checked for propagation.
 const OPTIONS_NEAR_DNS_KEYS = ['nameserver'];
@@ -15973,12 +16011,15 @@ const CREDENTIAL_VARIABLES = {
 };
 const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /**
- * Reads one level's `dns` map. `inheritedProvider` is the provider from defaults,
- * used to name the environment variable when a credential appears in the manifest.
+ * Reads one level's `dns` map, or with `nested` its `challenge-alias-dns` map.
+ * `inherited` is the same map from defaults: its provider names the environment
+ * variable when a credential appears in the manifest.
  */
-function readDnsLayer(reader, node, path, inheritedProvider) {
-    const layer = { options: {}, invalid: false };
-    const entries = reader.readMap(node, path, 'the DNS settings');
+function readDnsLayer(reader, node, path, inherited, nested = false) {
+    const layer = { options: {}, invalid: false, node, path };
+    layer.origin = layer;
+    const expected = nested ? 'the DNS settings of the delegation target' : 'the DNS settings';
+    const entries = reader.readMap(node, path, expected);
     if (entries === undefined) {
         layer.invalid = true;
         return layer;
@@ -15987,9 +16028,10 @@ function readDnsLayer(reader, node, path, inheritedProvider) {
     const namedProvider = providerEntry && (0,dist/* isScalar */.jn)(providerEntry.value) ? providerEntry.value.value : undefined;
     const provider = typeof namedProvider === 'string' && dns_providers_KNOWN_DNS_PROVIDERS.includes(namedProvider)
         ? namedProvider
-        : inheritedProvider;
+        : inherited?.provider;
+    const block = { nested, provider, inherited };
     for (const entry of entries) {
-        readDnsEntry(reader, entry, layer, provider);
+        readDnsEntry(reader, entry, layer, block);
     }
     return layer;
 }
@@ -16015,7 +16057,45 @@ function mergeDnsLayers(defaults, certificate) {
         certificate?.challengeAlias !== undefined
             ? certificate.challengeAlias
             : defaults?.challengeAlias;
+    merged.aliasDns = mergeAliasDns(defaults?.aliasDns, certificate?.aliasDns);
+    const origin = certificate?.origin ?? defaults?.origin;
+    if (origin?.node !== undefined) {
+        merged.node = origin.node;
+        merged.path = origin.path;
+        merged.origin = origin;
+    }
     return merged;
+}
+/** Merges `challenge-alias-dns` the way `dns` merges, where null in the certificate unsets the default. */
+function mergeAliasDns(defaults, certificate) {
+    if (certificate === null)
+        return null;
+    if (certificate === undefined && !defaults)
+        return defaults;
+    return mergeDnsLayers(defaults ?? undefined, certificate);
+}
+// Blocks in defaults already reported as lacking a provider, so each is reported once, not once per certificate.
+const reportedWithoutProvider = new WeakSet();
+/**
+ * Reports a merged `challenge-alias-dns` without a provider, at the block that the
+ * certificate gets it from. Returns false when the block is unusable.
+ */
+function checkAliasDns(reader, layer) {
+    const alias = layer.aliasDns;
+    if (!alias)
+        return true;
+    if (alias.invalid)
+        return false;
+    if (alias.provider !== undefined)
+        return true;
+    const origin = alias.origin ?? alias;
+    if (reportedWithoutProvider.has(origin))
+        return false;
+    reportedWithoutProvider.add(origin);
+    const fromDefaults = origin.path?.startsWith('defaults.') ?? false;
+    const where = fromDefaults ? reader.forCertificate(undefined) : reader;
+    where.report(origin.node, origin.path, `missing \`provider\` in ${ALIAS_DNS_KEY}: name the DNS provider of the zone that \`_acme-challenge\` is delegated to, one of ${dns_providers_KNOWN_DNS_PROVIDERS.join(', ')}.`);
+    return false;
 }
 /** Converts a merged layer into settings, given the provider the caller checked is set. */
 function toDnsSettings(layer, provider) {
@@ -16031,9 +16111,15 @@ function toDnsSettings(layer, provider) {
         settings.nameservers = layer.nameservers;
     if (layer.challengeAlias)
         settings.challengeAlias = layer.challengeAlias;
+    if (layer.aliasDns?.provider)
+        settings.aliasDns = toDnsSettings(layer.aliasDns, layer.aliasDns.provider);
     return settings;
 }
-function readDnsEntry(reader, entry, layer, provider) {
+function readDnsEntry(reader, entry, layer, block) {
+    if (block.nested && OUTER_ONLY_KEYS.includes(entry.key)) {
+        reader.report(entry.keyNode, entry.path, `\`${entry.key}\` cannot be set inside ${ALIAS_DNS_KEY}, which describes only the DNS of the delegation target: move it up into \`dns\`.`);
+        return;
+    }
     switch (entry.key) {
         case 'provider':
             readProvider(reader, entry, layer);
@@ -16047,9 +16133,18 @@ function readDnsEntry(reader, entry, layer, provider) {
         case 'nameservers':
             layer.nameservers = readNameservers(reader, entry);
             return;
+        case ALIAS_DNS_KEY:
+            layer.aliasDns = readAliasDns(reader, entry, block);
+            return;
         default:
-            readProviderOption(reader, entry, layer, provider);
+            readProviderOption(reader, entry, layer, block);
     }
+}
+function readAliasDns(reader, entry, block) {
+    if (isNull(entry.value))
+        return null;
+    const inherited = block.inherited?.aliasDns ?? undefined;
+    return readDnsLayer(reader, entry.value, entry.path, inherited, true);
 }
 function readProvider(reader, entry, layer) {
     const hint = `name one of ${dns_providers_KNOWN_DNS_PROVIDERS.join(', ')}`;
@@ -16105,16 +16200,17 @@ function readNameservers(reader, entry) {
     });
     return nameservers.length === items.length ? nameservers : undefined;
 }
-function readProviderOption(reader, entry, layer, provider) {
+function readProviderOption(reader, entry, layer, block) {
+    const keys = block.nested ? ALIAS_DNS_KEYS : DNS_KEYS;
     const misspelled = OPTIONS_NEAR_DNS_KEYS.includes(entry.key)
         ? undefined
-        : closestMatch(entry.key, DNS_KEYS);
+        : closestMatch(entry.key, keys);
     if (misspelled !== undefined) {
-        reader.report(entry.keyNode, entry.path, `unknown key \`${entry.key}\` in dns. Did you mean \`${misspelled}\`?`);
+        reader.report(entry.keyNode, entry.path, `unknown key \`${entry.key}\` in ${block.nested ? ALIAS_DNS_KEY : 'dns'}. Did you mean \`${misspelled}\`?`);
         return;
     }
     if (looksLikeCredential(entry.key)) {
-        reader.report(entry.keyNode, entry.path, `\`${entry.key}\` looks like a credential, and credentials never live in the manifest: remove it and ${credentialAdvice(provider)}.`);
+        reader.report(entry.keyNode, entry.path, `\`${entry.key}\` looks like a credential, and credentials never live in the manifest: remove it and ${credentialAdvice(block.provider)}.`);
         return;
     }
     if (!KEBAB_CASE.test(entry.key)) {
@@ -16234,11 +16330,14 @@ const SETTING_KEYS = [
 ];
 /** Keys that only a certificate may set. */
 const CERTIFICATE_ONLY_KEYS = ['name', 'domains'];
-/** Reads the setting keys among `entries`, after the caller has rejected unknown keys. */
-function readSettingsLayer(reader, entries, inheritedProvider) {
+/**
+ * Reads the setting keys among `entries`, after the caller has rejected unknown keys.
+ * `inheritedDns` is the `dns` of defaults when reading a certificate.
+ */
+function readSettingsLayer(reader, entries, inheritedDns) {
     const layer = { invalid: new Set() };
     for (const entry of entries) {
-        const valid = settings_readSetting(reader, entry, layer, inheritedProvider);
+        const valid = settings_readSetting(reader, entry, layer, inheritedDns);
         if (!valid)
             layer.invalid.add(entry.key);
     }
@@ -16246,7 +16345,8 @@ function readSettingsLayer(reader, entries, inheritedProvider) {
 }
 /**
  * Merges a certificate's settings over the defaults and applies the built-in defaults.
- * Reports a missing `ca` or `dns.provider` at `position` and returns undefined then.
+ * Reports a missing `ca` or `dns.provider` at `position`, and a `challenge-alias-dns`
+ * without provider at that block, and returns undefined then.
  */
 function resolveSettings(reader, defaults, certificate, position, path) {
     const ca = certificate.ca ?? defaults.ca;
@@ -16258,7 +16358,8 @@ function resolveSettings(reader, defaults, certificate, position, path) {
     if (dns.provider === undefined && !dnsGivenButInvalid) {
         reader.report(position, path, `no DNS provider is set: add \`dns: { provider: rfc2136 }\` (or another of ${dns_providers_KNOWN_DNS_PROVIDERS.join(', ')}) under \`defaults\` or this certificate.`);
     }
-    if (ca === undefined || dns.provider === undefined)
+    const aliasDnsValid = checkAliasDns(reader, dns);
+    if (ca === undefined || dns.provider === undefined || !aliasDnsValid)
         return undefined;
     const resolved = {
         keyType: certificate.keyType ?? defaults.keyType ?? 'ec-p256',
@@ -16274,7 +16375,7 @@ function resolveSettings(reader, defaults, certificate, position, path) {
     return resolved;
 }
 /** Reads one setting into `layer` and returns false when it recorded a problem. */
-function settings_readSetting(reader, entry, layer, inheritedProvider) {
+function settings_readSetting(reader, entry, layer, inheritedDns) {
     const { value, path } = entry;
     switch (entry.key) {
         case 'ca':
@@ -16298,7 +16399,7 @@ function settings_readSetting(reader, entry, layer, inheritedProvider) {
             layer.onAlreadyReplaced = reader.readChoice(value, path, ALREADY_REPLACED_POLICIES);
             return layer.onAlreadyReplaced !== undefined;
         case 'dns':
-            layer.dns = readDnsLayer(reader, value, path, inheritedProvider);
+            layer.dns = readDnsLayer(reader, value, path, inheritedDns);
             return !layer.dns.invalid;
         default:
             return true;
@@ -16508,7 +16609,7 @@ function readCertificate(reader, node, path, position, defaults) {
         domainsValid = certificateReader.problemCount() === problemsBefore;
     }
     const settingEntries = known.filter((entry) => SETTING_KEYS.includes(entry.key));
-    const layer = readSettingsLayer(certificateReader, settingEntries, defaults.dns?.provider);
+    const layer = readSettingsLayer(certificateReader, settingEntries, defaults.dns);
     const settings = resolveSettings(certificateReader, defaults, layer, position, path);
     if (draft.name !== undefined && domainsValid && settings) {
         draft.spec = {
@@ -17624,21 +17725,33 @@ const DEFAULT_PROPAGATION_TIMEOUT_MS = 120_000;
  * servers, and returns the clean-up function. Values for one owner name are written
  * one at a time, so an apex and its wildcard coexist. Distinct names go in parallel.
  * When `_acme-challenge.<domain>` is a CNAME (or `challengeAlias` is set) the TXT is
- * written at the target. On failure everything written is removed before the error
- * is raised. The clean-up function removes exactly the values this call wrote, logs
- * failures as warnings and never throws.
+ * written at the target, through `targetProvider` when one is given. On failure
+ * everything written is removed before the error is raised. The clean-up function
+ * removes exactly the values this call wrote, each through the provider that wrote
+ * it, logs failures as warnings and never throws.
  */
 async function presentChallenges(records, provider, options) {
     const { logger } = options;
     if (records.length === 0)
         return async () => undefined;
     const resolver = await chooseResolver(records, provider, options);
-    const targets = await resolveTargets(records, resolver, options);
+    const own = { provider, zone: options.zone, nameservers: options.nameservers };
+    const delegated = options.targetProvider
+        ? {
+            provider: options.targetProvider,
+            zone: options.targetZone,
+            nameservers: options.targetNameservers,
+        }
+        : own;
+    const targets = await resolveTargets(records, resolver, options.challengeAlias, {
+        own,
+        delegated,
+    });
     const written = [];
-    const cleanUp = createCleanUp(written, provider, logger);
+    const cleanUp = createCleanUp(written, logger);
     try {
-        await presentAll(targets, provider, written, logger);
-        await Promise.all(targets.map((target) => waitUntilVisible(target, provider, resolver, options)));
+        await presentAll(targets, written, logger);
+        await Promise.all(targets.map((target) => waitUntilVisible(target, resolver, options)));
     }
     catch (error) {
         await cleanUp();
@@ -17650,7 +17763,15 @@ async function chooseResolver(records, provider, options) {
     if (options.resolver)
         return { server: options.resolver, query: {} };
     const first = records[0];
-    const authoritative = first && provider.authoritativeServers ? await provider.authoritativeServers(first) : [];
+    let authoritative = [];
+    if (options.targetProvider) {
+        // The certificate's own provider may have no credentials when its names are
+        // delegated, so the CNAME is looked up at the certificate's nameservers instead.
+        authoritative = options.nameservers ?? [];
+    }
+    else if (first && provider.authoritativeServers) {
+        authoritative = await provider.authoritativeServers(first);
+    }
     if (authoritative[0])
         return { server: authoritative[0], query: {} };
     // NOTE: only the system's first resolver is asked, so a resolver that is down fails the lookup.
@@ -17662,29 +17783,41 @@ async function chooseResolver(records, provider, options) {
         query: { recursionDesired: true },
     };
 }
-async function resolveTargets(records, resolver, options) {
-    const alias = options.challengeAlias === undefined ? undefined : names_normalizeDnsName(options.challengeAlias);
+/**
+ * Groups the records by the owner name they are written at. A name that any record
+ * was delegated to goes through the `delegated` route, every other name through `own`.
+ */
+async function resolveTargets(records, resolver, challengeAlias, routes) {
+    const alias = challengeAlias === undefined ? undefined : names_normalizeDnsName(challengeAlias);
     const byName = new Map();
     for (const record of records) {
         const name = names_normalizeDnsName(record.name);
         const chain = alias ? [name, alias] : await followCnames(name, resolver.server, resolver.query);
         const targetName = chain[chain.length - 1];
-        const target = byName.get(targetName) ?? { name: targetName, delegatedFrom: [], values: [] };
+        const target = byName.get(targetName) ?? {
+            name: targetName,
+            delegatedFrom: [],
+            values: [],
+            route: routes.own,
+        };
         byName.set(targetName, target);
-        if (targetName !== name && !target.delegatedFrom.includes(name))
+        if (targetName !== name && !target.delegatedFrom.includes(name)) {
             target.delegatedFrom.push(name);
+            target.route = routes.delegated;
+        }
         if (!target.values.includes(record.value))
             target.values.push(record.value);
     }
     return [...byName.values()];
 }
-async function presentAll(targets, provider, written, logger) {
+async function presentAll(targets, written, logger) {
     const results = await Promise.allSettled(targets.map(async (target) => {
+        const { provider } = target.route;
         // One value at a time per name, because some provider APIs replace the whole record set.
         for (const value of target.values) {
             const record = { name: target.name, value };
             // Recorded before the write, because a write that timed out may still have been applied.
-            written.push(record);
+            written.push({ record, provider });
             await provider.present(record);
         }
         const delegation = target.delegatedFrom.length > 0 ? ` (CNAME from ${target.delegatedFrom.join(', ')})` : '';
@@ -17696,9 +17829,11 @@ async function presentAll(targets, provider, written, logger) {
     if (failures.length > 1)
         throw new Error(failures.map(client_describe).join('\n'));
 }
-async function waitUntilVisible(target, provider, resolver, options) {
-    const servers = await propagationServers(target, provider, resolver, options);
-    const timeoutMs = options.propagationTimeoutMs ?? provider.propagationTimeoutMs ?? DEFAULT_PROPAGATION_TIMEOUT_MS;
+async function waitUntilVisible(target, resolver, options) {
+    const servers = await propagationServers(target, resolver);
+    const timeoutMs = options.propagationTimeoutMs ??
+        target.route.provider.propagationTimeoutMs ??
+        DEFAULT_PROPAGATION_TIMEOUT_MS;
     options.logger.info(`${target.name}: waiting up to ${timeoutMs / 1000} s for ${target.values.length} TXT value(s) at ${servers.join(', ')}`);
     await waitForTxt(target.name, target.values, {
         servers,
@@ -17708,33 +17843,35 @@ async function waitUntilVisible(target, provider, resolver, options) {
     });
     options.logger.info(`${target.name}: TXT value(s) visible at every server`);
 }
-/** Servers to check: the manifest's list, else the provider's, else the zone's NS set. */
-async function propagationServers(target, provider, resolver, options) {
-    if (options.nameservers && options.nameservers.length > 0)
-        return options.nameservers;
+/** Servers to check: the route's manifest list, else its provider's, else the zone's NS set. */
+async function propagationServers(target, resolver) {
+    const { provider, nameservers } = target.route;
+    if (nameservers && nameservers.length > 0)
+        return nameservers;
     const record = { name: target.name, value: target.values[0] ?? '' };
     const fromProvider = provider.authoritativeServers
         ? await provider.authoritativeServers(record)
         : [];
     if (fromProvider.length > 0)
         return fromProvider;
-    const manifestZone = options.zone === undefined ? undefined : names_normalizeDnsName(options.zone);
+    const routeZone = target.route.zone;
+    const manifestZone = routeZone === undefined ? undefined : names_normalizeDnsName(routeZone);
     const zone = manifestZone && isInZone(target.name, manifestZone)
         ? manifestZone
         : await findZone(target.name, resolver.server, resolver.query);
     return zoneNameserverAddresses(zone, resolver.server, resolver.query);
 }
-function createCleanUp(written, provider, logger) {
+function createCleanUp(written, logger) {
     let done = false;
     return async () => {
         if (done)
             return;
         done = true;
         const byName = new Map();
-        for (const record of written)
-            byName.set(record.name, [...(byName.get(record.name) ?? []), record]);
+        for (const entry of written)
+            byName.set(entry.record.name, [...(byName.get(entry.record.name) ?? []), entry]);
         await Promise.all([...byName.values()].map(async (recordsAtName) => {
-            for (const record of recordsAtName) {
+            for (const { record, provider } of recordsAtName) {
                 try {
                     await provider.cleanUp(record);
                     logger.debug(`${provider.name}: removed TXT value at ${record.name}`);
@@ -17744,6 +17881,25 @@ function createCleanUp(written, provider, logger) {
                 }
             }
         }));
+    };
+}
+/**
+ * Wraps a provider so that `create` runs on the first write. With a target provider,
+ * the certificate's own provider writes only names that are not delegated, so its
+ * settings and credentials are needed only when such a name exists.
+ */
+function createProviderOnFirstUse(name, create) {
+    let created;
+    const provider = () => (created ??= create());
+    return {
+        name,
+        present: async (record) => provider().present(record),
+        // A provider that was never created wrote nothing, so there is nothing to remove.
+        cleanUp: async (record) => created?.cleanUp(record),
+        authoritativeServers: async (record) => (await provider().authoritativeServers?.(record)) ?? [],
+        get propagationTimeoutMs() {
+            return created?.propagationTimeoutMs;
+        },
     };
 }
 
@@ -17768,14 +17924,26 @@ async function commitLineage(context, name, message, change, files) {
     commitQueue = next.catch(() => undefined);
     return next;
 }
-/** DNS-01 solver for `spec`: its provider, zone and propagation settings. */
+/**
+ * DNS-01 solver for `spec`: its provider, zone and propagation settings. With
+ * `dns.aliasDns`, delegated names go through the provider `aliasDns` names, and the
+ * certificate's own provider is created only when a name is not delegated.
+ */
 function solverFor(context, spec) {
-    const provider = createDnsProvider(spec.dns, context.env, context.logger);
+    const { aliasDns } = spec.dns;
+    const createOwn = () => createDnsProvider(spec.dns, context.env, context.logger);
+    const provider = aliasDns ? createProviderOnFirstUse(spec.dns.provider, createOwn) : createOwn();
+    const targetProvider = aliasDns
+        ? createDnsProvider(aliasDns, context.env, context.logger)
+        : undefined;
     return (records) => presentChallenges(records, provider, {
         logger: context.logger,
         zone: spec.dns.zone,
         nameservers: spec.dns.nameservers,
         challengeAlias: spec.dns.challengeAlias,
+        targetProvider,
+        targetZone: aliasDns?.zone,
+        targetNameservers: aliasDns?.nameservers,
     });
 }
 
@@ -18088,6 +18256,7 @@ async function completeOrder(session, order, spec, solve, logger, timeoutMs) {
 ;// CONCATENATED MODULE: ./lib/renew/outputs.js
 
 
+
 const outputs_PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 /**
  * Writes the certificate, its issuer chain, the full chain and the private key to
@@ -18098,6 +18267,7 @@ async function writeIssuedFiles(outputDirectory, name, chainPem, privateKeyPem) 
     const directory = external_node_path_namespaceObject.join(outputDirectory, name);
     await (0,promises_namespaceObject.mkdir)(directory, { recursive: true, mode: 0o700 });
     await (0,promises_namespaceObject.chmod)(directory, 0o700);
+    await keepOutOfGit(outputDirectory);
     const blocks = chainPem.match(outputs_PEM_CERTIFICATE) ?? [];
     const [leaf, ...issuers] = blocks;
     if (!leaf)
@@ -18109,12 +18279,37 @@ async function writeIssuedFiles(outputDirectory, name, chainPem, privateKeyPem) 
         fullchain: external_node_path_namespaceObject.join(directory, 'fullchain.pem'),
         privateKey: external_node_path_namespaceObject.join(directory, 'privkey.pem'),
     };
-    await (0,promises_namespaceObject.writeFile)(files.privateKey, privateKeyPem, { mode: 0o600 });
-    await (0,promises_namespaceObject.chmod)(files.privateKey, 0o600);
-    await (0,promises_namespaceObject.writeFile)(files.certificate, `${leaf}\n`);
-    await (0,promises_namespaceObject.writeFile)(files.chain, issuers.map((block) => `${block}\n`).join(''));
-    await (0,promises_namespaceObject.writeFile)(files.fullchain, blocks.map((block) => `${block}\n`).join(''));
+    await replaceFile(files.privateKey, privateKeyPem, 0o600);
+    await replaceFile(files.certificate, `${leaf}\n`, 0o644);
+    await replaceFile(files.chain, issuers.map((block) => `${block}\n`).join(''), 0o644);
+    await replaceFile(files.fullchain, blocks.map((block) => `${block}\n`).join(''), 0o644);
     return files;
+}
+/**
+ * Writes `content` to a new file beside `target` and renames it over `target`. Readers
+ * never see half a file, and a symbolic link at `target` is replaced, not followed.
+ */
+async function replaceFile(target, content, mode) {
+    const temporary = `${target}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`;
+    try {
+        await (0,promises_namespaceObject.writeFile)(temporary, content, { mode, flag: 'wx' });
+        await (0,promises_namespaceObject.rename)(temporary, target);
+    }
+    catch (error) {
+        await (0,promises_namespaceObject.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+/**
+ * Puts a `.gitignore` of `*` in the output directory, so keys written inside a
+ * repository (the command line's default is `./certificates`) are never committed by
+ * a later `git add`.
+ */
+async function keepOutOfGit(outputDirectory) {
+    await (0,promises_namespaceObject.writeFile)(external_node_path_namespaceObject.join(outputDirectory, '.gitignore'), '*\n', { flag: 'wx' }).catch((error) => {
+        if (error.code !== 'EEXIST')
+            throw error;
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/renew/record.js
@@ -18148,17 +18343,32 @@ function buildCertificateRecord(chainPem, order, context) {
 }
 /** Records a valid order's certificate in the lineage and writes its files. */
 async function recordCompletedOrder(context, session, spec, completed, replaces) {
+    // The files are written before the record is committed: once the lineage names the
+    // certificate, later runs take it as in force, so a key that never reached the output
+    // directory must be recorded as lost to make the next run renew it.
+    let files;
+    let writeError;
+    if (completed.privateKeyPem) {
+        try {
+            files = await writeIssuedFiles(context.settings.outputDirectory, spec.name, completed.chainPem, completed.privateKeyPem);
+        }
+        catch (error) {
+            writeError = error;
+        }
+    }
     const record = buildCertificateRecord(completed.chainPem, completed.order, {
         directoryUrl: session.directoryUrl,
         accountUrl: session.accountUrl,
         replaces,
         now: context.now(),
-        keyLost: completed.privateKeyPem === undefined,
+        keyLost: files === undefined,
     });
     const commit = await commitLineage(context, spec.name, `Record certificate ${record.serial} for ${spec.name}`, (current) => recordIssued(clearPendingOrder(current), record), { [record.chainFile]: completed.chainPem });
-    const files = completed.privateKeyPem
-        ? await writeIssuedFiles(context.settings.outputDirectory, spec.name, completed.chainPem, completed.privateKeyPem)
-        : undefined;
+    if (writeError !== undefined) {
+        const reason = writeError instanceof Error ? writeError.message : String(writeError);
+        throw new Error(`certificate ${record.serial} was issued, but writing it to ${context.settings.outputDirectory} failed: ${reason}. ` +
+            'The lineage records its key as lost, so the next run renews it; fix the output directory (permissions, free space) first.', { cause: writeError });
+    }
     const verb = replaces ? `replacing ${replaces}` : 'without replaces';
     context.logger.info(`${spec.name}: issued certificate ${record.serial} (${verb}), valid until ${record.notAfter}`);
     return {
@@ -18257,6 +18467,14 @@ async function resumePendingOrder(context, spec, pending) {
         }
         throw error;
     }
+    const ordered = order.identifiers.map((identifier) => identifier.value).sort();
+    const wanted = [...spec.domains].sort();
+    if (ordered.join(' ') !== wanted.join(' ')) {
+        logger.warning(`${spec.name}: dropping journaled order ${order.url}: it is for ${ordered.join(', ')}, ` +
+            `but the manifest now lists ${wanted.join(', ')}`);
+        await dropJournal(context, spec.name, order.status === 'invalid' ? undefined : pending);
+        return undefined;
+    }
     const expired = order.expires !== undefined && new Date(order.expires) <= context.now();
     if (order.status === 'invalid' || (expired && order.status !== 'valid')) {
         logger.info(`${spec.name}: journaled order ${order.url} is ${expired ? 'expired' : 'invalid'}; dropping it`);
@@ -18265,15 +18483,37 @@ async function resumePendingOrder(context, spec, pending) {
     }
     logger.info(`${spec.name}: resuming journaled order ${order.url} (status ${order.status})`);
     const completed = await completeOrder(session, order, spec, solverFor(context, spec), logger, context.settings.orderTimeoutMs);
-    const result = await recordCompletedOrder(context, session, spec, completed, pending.replaces);
+    const recorded = await recordCompletedOrder(context, session, spec, completed, pending.replaces);
+    const result = {
+        ...recorded,
+        status: {
+            ...recorded.status,
+            reason: `resumed order ${order.url} that an earlier run journaled`,
+        },
+    };
     if (!completed.privateKeyPem) {
         logger.warning(`${spec.name}: recovered certificate ${result.status.newSerial} from order ${order.url}, but its private key was lost with the run that finalized it; renewing it now`);
     }
     return result;
 }
-/** Dry-run aware removal of the write-ahead record. */
-async function dropJournal(context, name) {
-    await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage) => clearPendingOrder(lineage));
+/**
+ * Removes the write-ahead record. When the dropped order still counts as a replacement
+ * at the CA, the replaced certificate is marked, so no later order names it again and
+ * meets "already replaced".
+ */
+async function dropJournal(context, name, stillReplacing) {
+    await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage) => {
+        const cleared = clearPendingOrder(lineage);
+        const replaced = stillReplacing?.replaces
+            ? cleared.certificates.find((certificate) => certificate.certId === stillReplacing.replaces)
+            : undefined;
+        if (!replaced || replaced.replacedBy || !stillReplacing)
+            return cleared;
+        return markReplaced(cleared, replaced.serial, {
+            at: context.now().toISOString(),
+            orderUrl: stillReplacing.orderUrl,
+        });
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/renew/replaces.js
@@ -18342,12 +18582,27 @@ const BLOCK_REASON = {
  * for the next run to recover.
  */
 async function issueCertificate(context, spec, lineage, assessment) {
+    // The DNS provider reads its credentials now, so a missing one fails the certificate
+    // before an order is placed at the CA.
+    const solve = solverFor(context, spec);
     const session = await context.session(spec.ca.directoryUrl);
+    const offered = session.directory.meta?.profiles;
+    if (spec.profile && offered && !Object.hasOwn(offered, spec.profile)) {
+        throw new Error(`the CA offers no profile '${spec.profile}' (it offers: ${Object.keys(offered).join(', ') || 'none'}). ` +
+            'Set profile in the manifest to one of them, or remove it to get the CA default.');
+    }
+    // Another run may have journaled an order since this run read the lineage; ordering
+    // again would place a second replacement (RFC 9773 allows one).
+    const fresh = await context.store.read(spec.name);
+    if (fresh?.pendingOrder) {
+        throw new Error(`another run journaled order ${fresh.pendingOrder.orderUrl} for this certificate while this run was deciding; ` +
+            'this run leaves it to that run. Run one renewal at a time (a concurrency group in the workflow).');
+    }
     const placed = await placeOrderFor(context, session, spec, lineage, assessment);
     if (placed.recovered)
         return placed.recovered;
     const order = placed.order;
-    await commitLineage(context, spec.name, `Journal order for ${spec.name}`, (current) => journalPendingOrder(current, {
+    await journalOrder(context, spec.name, {
         orderUrl: order.url,
         directoryUrl: session.directoryUrl,
         accountUrl: session.accountUrl,
@@ -18355,8 +18610,8 @@ async function issueCertificate(context, spec, lineage, assessment) {
         profile: spec.profile,
         replaces: placed.replaces,
         startedAt: context.now().toISOString(),
-    }));
-    const completed = await completeOrder(session, order, spec, solverFor(context, spec), context.logger, context.settings.orderTimeoutMs);
+    });
+    const completed = await completeOrder(session, order, spec, solve, context.logger, context.settings.orderTimeoutMs);
     const result = await recordCompletedOrder(context, session, spec, completed, placed.replaces);
     if (placed.incident) {
         if (placed.incident.action.kind === 'recovered-journaled-order') {
@@ -18385,6 +18640,24 @@ async function issueCertificate(context, spec, lineage, assessment) {
         incident: placed.incident,
         renewedCleanly: !placed.incident,
     };
+}
+/**
+ * Commits the write-ahead record of `pending`. When a concurrent run journaled its own
+ * order first, the lineage keeps that one and this run stops with an explanation;
+ * its own order stays unrecorded and expires at the CA.
+ */
+async function journalOrder(context, name, pending) {
+    try {
+        await commitLineage(context, name, `Journal order for ${name}`, (current) => journalPendingOrder(current, pending));
+    }
+    catch (error) {
+        const lineage = await context.store.read(name);
+        const other = lineage?.pendingOrder;
+        if (!other || other.orderUrl === pending.orderUrl)
+            throw error;
+        throw new Error(`another run journaled order ${other.orderUrl} for this certificate at the same time; the lineage keeps that ` +
+            `order and this run's order ${pending.orderUrl} is left to expire. Run one renewal at a time (a concurrency group in the workflow).`, { cause: error });
+    }
 }
 /**
  * Places the order with `replaces` when RFC 9773's conditions hold. When the CA
@@ -18538,12 +18811,14 @@ function createRunContext(dependencies) {
             if (!settings.accountKeyPem) {
                 return Promise.reject(new Error(missingAccountKeyMessage(directoryUrl)));
             }
-            opened = AcmeSession.open({
+            // Reading the directory with this product's HTTP client first turns a refused or
+            // hanging connection into a clear error; acme-client reports it as a TypeError.
+            opened = directory(directoryUrl).then(() => AcmeSession.open({
                 directoryUrl,
                 accountKeyPem: settings.accountKeyPem,
                 externalAccountBinding: settings.externalAccountBinding,
                 logger,
-            });
+            }));
             sessions.set(directoryUrl, opened);
         }
         return opened;
@@ -18551,12 +18826,7 @@ function createRunContext(dependencies) {
     const directory = (directoryUrl) => {
         let read = directories.get(directoryUrl);
         if (!read) {
-            read = http.get(directoryUrl).then((response) => {
-                if (response.status !== 200)
-                    throw new Error(`Reading the ACME directory ${directoryUrl} returned HTTP ${response.status}`);
-                const body = JSON.parse(response.body);
-                return { renewalInfo: body.renewalInfo, profiles: body.meta?.profiles };
-            });
+            read = readDirectory(http, directoryUrl);
             directories.set(directoryUrl, read);
         }
         return read;
@@ -18640,6 +18910,34 @@ async function keepAriState(context, name, ari) {
             certificates[certificates.length - 1] = { ...last, ari };
         return { ...lineage, certificates };
     });
+}
+/** Reads the CA directory (RFC 8555 section 7.1.1) without an account; errors name the URL and the fix. */
+async function readDirectory(http, directoryUrl) {
+    const fix = 'Check the ca setting in the manifest and that the CA is reachable from this runner.';
+    let response;
+    try {
+        response = await http.get(directoryUrl);
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`Cannot read the ACME directory ${directoryUrl}: ${reason}. ${fix}`, {
+            cause: error,
+        });
+    }
+    if (response.status !== 200) {
+        throw new Error(`Reading the ACME directory ${directoryUrl} returned HTTP ${response.status}. ${fix}`);
+    }
+    let body;
+    try {
+        body = JSON.parse(response.body);
+    }
+    catch {
+        throw new Error(`The ACME directory ${directoryUrl} is not JSON. ${fix}`);
+    }
+    if (typeof body.newOrder !== 'string') {
+        throw new Error(`${directoryUrl} is not an ACME directory: it lists no newOrder. ${fix}`);
+    }
+    return { renewalInfo: body.renewalInfo, profiles: body.meta?.profiles };
 }
 function missingAccountKeyMessage(directoryUrl) {
     return (`No ACME account key for ${directoryUrl}. Create one with ` +
@@ -18816,6 +19114,9 @@ async function main(argv, env = process.env, io = {}) {
     }
     const logger = io.logger ?? createConsoleLogger({ debug: options.debug });
     try {
+        if (!(0,external_node_fs_namespaceObject.existsSync)(options.state)) {
+            throw new Error(`State repository ${options.state} does not exist. Pass --state with the path of the git repository that holds (or will hold) the state branch.`);
+        }
         const manifest = await loadManifest(options.manifest);
         const caCertificates = options.caCertificates
             ? (0,external_node_fs_namespaceObject.readFileSync)(options.caCertificates, 'utf8')
@@ -18850,8 +19151,11 @@ async function main(argv, env = process.env, io = {}) {
         stdout(formatSummary(result, options, store.description));
         if (result.failed > 0)
             return 1;
-        if (options.mode === 'check' && result.results.some((item) => item.status.outcome === 'due'))
+        const due = result.results.filter((item) => item.status.outcome === 'due');
+        if (options.mode === 'check' && due.length > 0) {
+            stdout(`check: ${due.length} certificate(s) due: ${due.map((item) => item.status.name).join(', ')}\n`);
             return 1;
+        }
         return 0;
     }
     catch (error) {
