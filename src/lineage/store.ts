@@ -10,7 +10,7 @@ export interface LineageChange {
 /** Commit that a store created. */
 export interface CommitInfo {
   commit: string;
-  /** Web address of the commit when the backend knows one. */
+  /** Web address of the commit, when the backend has one. */
   url?: string;
 }
 

@@ -21,7 +21,7 @@ export interface CertificateStatus {
   renewAt?: Date;
   /** One sentence: why this outcome, as logged. */
   reason: string;
-  /** What the next scheduled run will do, for plan mode. */
+  /** Action of the next scheduled run, for plan mode. */
   nextAction?: string;
   newSerial?: string;
   /** `replaces` certID sent, when the new order carried one. */
