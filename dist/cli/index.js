@@ -18950,7 +18950,7 @@ function missingAccountKeyMessage(directoryUrl) {
 ;// CONCATENATED MODULE: ./lib/version.js
 /** Product version, kept in step with package.json by the release script. */
 const VERSION = '0.1.0';
-/** User-Agent for every request to a CA (RFC 8555 section 6.1 asks clients to send one). */
+/** User-Agent for every request to a CA (RFC 8555 section 6.1 requires clients to send one). */
 function userAgent() {
     return `acme-lineage/${VERSION} (+https://github.com/acme-lineage/acme-lineage) node/${process.versions.node}`;
 }
