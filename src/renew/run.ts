@@ -119,7 +119,7 @@ async function processCertificate(
     logger.info(`${spec.name}: ${assessment.status.reason}`);
     if (!assessment.due || !renewing) {
       if (assessment.ariUpdate && renewing)
-        await keepAriState(context, spec.name, assessment.ariUpdate);
+        await keepAriState(context, spec.name, assessment.current?.serial, assessment.ariUpdate);
       return { status: assessment.status };
     }
     return await issueCertificate(context, spec, lineage, assessment);
@@ -142,17 +142,24 @@ async function processCertificate(
 }
 
 /** Stores the renewalInfo result on the current certificate so the next run honours Retry-After and keeps the chosen moment. */
-async function keepAriState(context: RunContext, name: string, ari: AriState): Promise<void> {
+async function keepAriState(
+  context: RunContext,
+  name: string,
+  serial: string | undefined,
+  ari: AriState,
+): Promise<void> {
+  // Matched by serial: when another run recorded a newer certificate meanwhile, this
+  // window belongs to the old one and must not be pinned on the new one.
   await commitLineage(
     context,
     name,
     `Update renewal information of ${name}`,
-    (lineage: Lineage) => {
-      const certificates = lineage.certificates.slice();
-      const last = certificates.at(-1);
-      if (last) certificates[certificates.length - 1] = { ...last, ari };
-      return { ...lineage, certificates };
-    },
+    (lineage: Lineage) => ({
+      ...lineage,
+      certificates: lineage.certificates.map((certificate) =>
+        certificate.serial === serial ? { ...certificate, ari } : certificate,
+      ),
+    }),
   );
 }
 
