@@ -91,9 +91,14 @@ export async function finalizeOrder(
   order: AcmeOrder,
   csrDer: Buffer,
 ): Promise<AcmeOrder> {
-  const response = await session.post('finalizing order', order.finalize, {
-    csr: csrDer.toString('base64url'),
-  });
+  // Not retried here: a finalization whose response was lost may have been applied, and
+  // a blind retry then fails with orderNotReady. The caller fetches the order instead.
+  const response = await session.post(
+    'finalizing order',
+    order.finalize,
+    { csr: csrDer.toString('base64url') },
+    { retryServerErrors: false },
+  );
   return toOrder(order.url, response);
 }
 

@@ -82,5 +82,5 @@ function classifyMalformed(detail: string): RefusalKind | null {
 // `replaces`, for example a serial whose leading 0x00 sign byte it does not strip.
 // Other 500s are real server failures and must not disable `replaces`.
 function isUnknownSerial(detail: string): boolean {
-  return /serial|certificate|replace|order/i.test(detail);
+  return /(could not find|not found|no such|unknown)\b.*\b(serial|certificate)/i.test(detail);
 }

@@ -112,8 +112,10 @@ async function reportIncidents(
       );
       urls.push(report.url);
     } catch (error) {
-      if (!(error instanceof PermissionError)) throw error;
-      core.warning(`${error.message} The explanation is in the job summary instead.`);
+      // One failed GitHub request must not hide the other incidents or the summary.
+      const reason = error instanceof Error ? error.message : String(error);
+      const advice = error instanceof PermissionError ? '' : ' Reporting the issue failed:';
+      core.warning(`${advice} ${reason} The explanation is in the job summary instead.`.trim());
       summary.push(`### ${text.title}\n\n${text.body}`);
     }
   }

@@ -105,9 +105,16 @@ async function accountKey(
   info: (line: string) => void,
 ): Promise<string | undefined> {
   const fromEnv = readEnv(env, 'ACME_ACCOUNT_KEY');
+  if (fromEnv && options.accountKey) {
+    throw new Error(
+      'Both ACME_ACCOUNT_KEY (or ACME_ACCOUNT_KEY_FILE) and --account-key are set. Set only one: ' +
+        'replaces works only for the account that ordered a certificate, so the key must not change by accident.',
+    );
+  }
   if (fromEnv) return fromEnv;
   if (!options.accountKey) return undefined;
   if (existsSync(options.accountKey)) return readFileSync(options.accountKey, 'utf8');
+  if (options.dryRun) return undefined;
   if (!options.createAccountKey) {
     throw new Error(
       `Account key file ${options.accountKey} does not exist. Pass --create-account-key to create it.`,

@@ -127,7 +127,7 @@ export async function assessCertificate(
     due: decision.due,
     current,
     status,
-    ariUpdate: worthCommitting(current.ari, ariUpdate) ? ariUpdate : undefined,
+    ariUpdate: worthCommitting(current.ari, ariUpdate, now) ? ariUpdate : undefined,
   };
 }
 
@@ -217,14 +217,25 @@ async function checkRenewalInfo(
   };
 }
 
-/** Commits ARI state only when the window, the chosen moment or the error state changed. */
-function worthCommitting(previous: AriState | undefined, next: AriState | undefined): boolean {
+/**
+ * Commits ARI state when the window, the chosen moment or the failure count changed,
+ * or when the stored Retry-After has passed and a new one was received: at most one
+ * commit per Retry-After period, so later runs honour it and the backoff grows.
+ */
+function worthCommitting(
+  previous: AriState | undefined,
+  next: AriState | undefined,
+  now: Date,
+): boolean {
   if (!next) return false;
   if (!previous) return true;
+  const retryAfterPassed =
+    previous.retryAfter === undefined || new Date(previous.retryAfter) <= now;
   return (
     previous.suggestedWindow?.start !== next.suggestedWindow?.start ||
     previous.suggestedWindow?.end !== next.suggestedWindow?.end ||
     previous.chosenRenewalTime !== next.chosenRenewalTime ||
-    Boolean(previous.error) !== Boolean(next.error)
+    previous.error?.attempts !== next.error?.attempts ||
+    (retryAfterPassed && previous.retryAfter !== next.retryAfter)
   );
 }

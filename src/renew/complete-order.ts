@@ -4,6 +4,7 @@ import {
   type AcmeOrder,
   assertOrderNotInvalid,
   downloadCertificate,
+  fetchOrder,
   finalizeOrder,
   waitForOrder,
 } from '../acme/order.js';
@@ -45,7 +46,7 @@ export async function completeOrder(
   if (current.status === 'ready') {
     privateKeyPem = await createPrivateKey(spec.keyType);
     const csr = await createCsrDer(spec.domains, privateKeyPem);
-    current = await finalizeOrder(session, current, csr);
+    current = await finalizeKeepingKey(session, current, csr);
   }
   if (current.status === 'processing' || current.status === 'ready') {
     current = await waitForOrder(session, current, {
@@ -60,4 +61,23 @@ export async function completeOrder(
 
   const chainPem = await downloadCertificate(session, current);
   return { order: current, chainPem, privateKeyPem };
+}
+
+/**
+ * Finalizes the order; when the request fails, fetches the order to see whether the
+ * CA applied it anyway (a lost response), so the key in hand is kept for it instead of
+ * being thrown away with a second certificate ordered later.
+ */
+async function finalizeKeepingKey(
+  session: AcmeSession,
+  order: AcmeOrder,
+  csr: Buffer,
+): Promise<AcmeOrder> {
+  try {
+    return await finalizeOrder(session, order, csr);
+  } catch (error) {
+    const after = await fetchOrder(session, order.url).catch(() => undefined);
+    if (after && (after.status === 'processing' || after.status === 'valid')) return after;
+    throw error;
+  }
 }

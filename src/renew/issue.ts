@@ -1,3 +1,4 @@
+import type { ChallengeSolver } from '../acme/authorizations.js';
 import { classifyReplacesRefusal, type RefusalKind } from '../acme/refusal.js';
 import { type AcmeOrder, identifiersFor, placeOrder } from '../acme/order.js';
 import { AcmeProblemError, describeProblem } from '../acme/problem.js';
@@ -62,6 +63,13 @@ export async function issueCertificate(
   // Another run may have journaled an order since this run read the lineage; ordering
   // again would place a second replacement (RFC 9773 allows one).
   const fresh = await context.store.read(spec.name);
+  const freshCurrent = fresh ? currentCertificate(fresh) : undefined;
+  if (freshCurrent?.serial !== assessment.current?.serial) {
+    throw new Error(
+      `another run recorded certificate ${freshCurrent?.serial} while this run was deciding; this run orders nothing. ` +
+        'Run one renewal at a time (a concurrency group in the workflow).',
+    );
+  }
   if (fresh?.pendingOrder) {
     throw new Error(
       `another run journaled order ${fresh.pendingOrder.orderUrl} for this certificate while this run was deciding; ` +
@@ -72,7 +80,40 @@ export async function issueCertificate(
   const placed = await placeOrderFor(context, session, spec, lineage, assessment);
   if (placed.recovered) return placed.recovered;
   const order = placed.order as AcmeOrder;
+  return withIncident(placed.incident, () =>
+    completePlacedOrder(context, session, spec, assessment, placed, order, solve),
+  );
+}
 
+/**
+ * Runs `step` and, when it fails after a refusal of `replaces`, attaches the incident
+ * to the error, so the operator still hears about the refusal. Without this, the run
+ * that recorded the refusal and then failed would be the last to mention it: later
+ * runs no longer send `replaces` and are never refused again.
+ */
+async function withIncident<T>(
+  incident: ReplacementIncident | undefined,
+  step: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (incident && error instanceof Error)
+      (error as Error & { incident?: ReplacementIncident }).incident = incident;
+    throw error;
+  }
+}
+
+/** Journals, validates, finalizes and records an order that was just placed. */
+async function completePlacedOrder(
+  context: RunContext,
+  session: AcmeSession,
+  spec: CertificateSpec,
+  assessment: Assessment,
+  placed: PlacedOrder,
+  order: AcmeOrder,
+  solve: ChallengeSolver,
+): Promise<CertificateResult> {
   await journalOrder(context, spec.name, {
     orderUrl: order.url,
     directoryUrl: session.directoryUrl,
@@ -160,7 +201,18 @@ async function placeOrderFor(
   assessment: Assessment,
 ): Promise<PlacedOrder> {
   const identifiers = identifiersFor(spec.domains);
-  const decision = decideReplaces(spec, lineage, assessment.current, {
+  const current = assessment.current;
+  const refused = lineage?.replacesBlocks?.find(
+    (block) => block.certId === current?.certId && block.reason === 'already-replaced',
+  );
+  if (refused && current?.replacedBy?.unknownOrder && spec.onAlreadyReplaced === 'fail') {
+    throw new Error(
+      `the CA reported at ${refused.at} that certificate ${current.serial} already has a replacement order, and the ` +
+        'manifest sets on-already-replaced: fail, so nothing is ordered until you apply a fix from the incident issue ' +
+        'or set on-already-replaced: fallback',
+    );
+  }
+  const decision = decideReplaces(spec, lineage, current, {
     directoryUrl: session.directoryUrl,
     accountUrl: session.accountUrl,
     hasRenewalInfo: Boolean(session.directory.renewalInfo),
@@ -251,7 +303,9 @@ async function fallBackWithoutReplaces(
         at: now.toISOString(),
         detail: error.problem.detail,
       });
-      if (kind === 'already-replaced' && current) {
+      const stillThere =
+        current && next.certificates.find((certificate) => certificate.serial === current.serial);
+      if (kind === 'already-replaced' && current && stillThere && !stillThere.replacedBy) {
         next = markReplaced(next, current.serial, { at: now.toISOString(), unknownOrder: true });
       }
       return next;
@@ -267,10 +321,9 @@ async function fallBackWithoutReplaces(
     throw failure;
   }
 
-  const order = await placeOrder(session, {
-    identifiers: identifiersFor(spec.domains),
-    profile: spec.profile,
-  });
+  const order = await withIncident(incident, () =>
+    placeOrder(session, { identifiers: identifiersFor(spec.domains), profile: spec.profile }),
+  );
   context.logger.info(`${spec.name}: ordered ${order.url} without replaces after the refusal`);
   return { order, replaces: null, incident };
 }

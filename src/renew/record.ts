@@ -79,7 +79,7 @@ export async function recordCompletedOrder(
     context,
     spec.name,
     `Record certificate ${record.serial} for ${spec.name}`,
-    (current) => recordIssued(clearPendingOrder(current), record),
+    (current) => recordIssued(clearPendingOrder(current, completed.order.url), record),
     { [record.chainFile]: completed.chainPem },
   );
 

@@ -25,7 +25,7 @@ export async function resumePendingOrder(
     logger.warning(
       `${spec.name}: dropping journaled order ${pending.orderUrl}: it belongs to another CA (${pending.directoryUrl})`,
     );
-    await dropJournal(context, spec.name);
+    await dropJournal(context, spec.name, pending.orderUrl);
     return undefined;
   }
 
@@ -34,7 +34,7 @@ export async function resumePendingOrder(
     logger.warning(
       `${spec.name}: dropping journaled order ${pending.orderUrl}: another account placed it`,
     );
-    await dropJournal(context, spec.name);
+    await dropJournal(context, spec.name, pending.orderUrl);
     return undefined;
   }
 
@@ -46,7 +46,7 @@ export async function resumePendingOrder(
       logger.warning(
         `${spec.name}: journaled order ${pending.orderUrl} no longer exists (${describeProblem(error.problem)}); dropping it`,
       );
-      await dropJournal(context, spec.name);
+      await dropJournal(context, spec.name, pending.orderUrl);
       return undefined;
     }
     throw error;
@@ -59,7 +59,12 @@ export async function resumePendingOrder(
       `${spec.name}: dropping journaled order ${order.url}: it is for ${ordered.join(', ')}, ` +
         `but the manifest now lists ${wanted.join(', ')}`,
     );
-    await dropJournal(context, spec.name, order.status === 'invalid' ? undefined : pending);
+    await dropJournal(
+      context,
+      spec.name,
+      pending.orderUrl,
+      order.status === 'invalid' ? undefined : pending,
+    );
     return undefined;
   }
 
@@ -68,7 +73,7 @@ export async function resumePendingOrder(
     logger.info(
       `${spec.name}: journaled order ${order.url} is ${expired ? 'expired' : 'invalid'}; dropping it`,
     );
-    await dropJournal(context, spec.name);
+    await dropJournal(context, spec.name, pending.orderUrl);
     return undefined;
   }
 
@@ -105,10 +110,11 @@ export async function resumePendingOrder(
 async function dropJournal(
   context: RunContext,
   name: string,
+  orderUrl: string,
   stillReplacing?: PendingOrder,
 ): Promise<void> {
   await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage: Lineage) => {
-    const cleared = clearPendingOrder(lineage);
+    const cleared = clearPendingOrder(lineage, orderUrl);
     const replaced = stillReplacing?.replaces
       ? cleared.certificates.find((certificate) => certificate.certId === stillReplacing.replaces)
       : undefined;

@@ -48,6 +48,8 @@ export function createRunContext(dependencies: RunDependencies): RunContext {
           logger,
         }),
       );
+      // A failure is not kept: the next certificate at this CA tries again.
+      opened.catch(() => sessions.delete(directoryUrl));
       sessions.set(directoryUrl, opened);
     }
     return opened;
@@ -57,6 +59,7 @@ export function createRunContext(dependencies: RunDependencies): RunContext {
     let read = directories.get(directoryUrl);
     if (!read) {
       read = readDirectory(http, directoryUrl);
+      read.catch(() => directories.delete(directoryUrl));
       directories.set(directoryUrl, read);
     }
     return read;
@@ -127,7 +130,8 @@ async function processCertificate(
     const message = error instanceof Error ? error.message : String(error);
     logger.error(`${spec.name}: ${message}`);
     const incident = (error as { incident?: ReplacementIncident }).incident;
-    if (incident) incident.action = { kind: 'failed', error: message };
+    if (incident && incident.action.kind !== 'none')
+      incident.action = { kind: 'failed', error: message };
     return {
       status: {
         name: spec.name,

@@ -164,4 +164,64 @@ describe('CA reports an existing replacement order', () => {
     expect(again.code).toBe(0);
     expect(workspace.lineage('api').certificates).toHaveLength(2);
   });
+
+  it('keeps failing under on-already-replaced: fail until the operator acts', async () => {
+    const workspace = createWorkspace(
+      testbedManifest(
+        testbed,
+        `  - name: strict\n    domains: [strict.example.test]\n    on-already-replaced: fail\n`,
+      ),
+    );
+    expect((await runCli(testbed, workspace, 'renew')).code).toBe(0);
+    const a = workspace.lineage('strict').certificates[0]!;
+    await replaceElsewhere(testbed, workspace, 'strict.example.test', a.certId!);
+    await windowInThePast(testbed, workspace, 'strict');
+
+    const first = await runCli(testbed, workspace, 'renew', ['--refresh-ari']);
+    const second = await runCli(testbed, workspace, 'renew', ['--refresh-ari']);
+
+    expect(first.code).toBe(1);
+    expect(first.log.join('\n')).toMatch(/on-already-replaced: fail, so nothing was ordered/);
+    expect(second.code).toBe(1);
+    expect(second.log.join('\n')).toMatch(/nothing is ordered until you apply a fix/);
+    expect(workspace.lineage('strict').certificates).toHaveLength(1);
+  });
 });
+
+/** Another client with the same account orders and finalizes a replacement of `certId`. */
+async function replaceElsewhere(
+  testbed: Testbed,
+  workspace: Workspace,
+  domain: string,
+  certId: string,
+): Promise<void> {
+  const caCertificates = readFileSync(testbed.caCertPath, 'utf8');
+  const http = createHttpClient({ userAgent: 'another-client', caCertificates });
+  configureAcmeHttp({ userAgent: 'another-client', agent: http.agent });
+  const logger = createMemoryLogger();
+  const session = await AcmeSession.open({
+    directoryUrl: testbed.directoryUrl,
+    accountKeyPem: readFileSync(workspace.accountKeyPath, 'utf8'),
+    logger,
+  });
+  const order = await placeOrder(session, {
+    identifiers: identifiersFor([domain]),
+    profile: 'shortlived',
+    replaces: certId,
+  });
+  const provider = createDnsProvider(
+    { provider: 'rfc2136', nameservers: [testbed.dns.server], options: {} },
+    testbedEnv(testbed),
+  );
+  const spec = { domains: [domain], keyType: 'ec-p256' } as never;
+  await completeOrder(
+    session,
+    order,
+    spec,
+    (records) =>
+      presentChallenges(records, provider, { logger, nameservers: [testbed.dns.server] }),
+    logger,
+    60_000,
+  );
+  http.close();
+}

@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from '
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
+import { createPrivateKey } from '../../src/acme/keys.js';
 import { identifiersFor, placeOrder } from '../../src/acme/order.js';
 import { AcmeSession, configureAcmeHttp } from '../../src/acme/session.js';
 import { createHttpClient } from '../../src/http.js';
@@ -53,7 +54,7 @@ describe('robustness on the test bed', () => {
     const workspace = createWorkspace(
       testbedManifest(testbed, `  - name: m\n    domains: [moved-new.example.test]\n`),
     );
-    expect((await runCli(testbed, workspace, 'renew', ['--dry-run'])).code).toBe(0);
+    writeFileSync(workspace.accountKeyPath, await createPrivateKey('ec-p256'), { mode: 0o600 });
     const http = createHttpClient({
       userAgent: 'acme-lineage-test',
       caCertificates: readFileSync(testbed.caCertPath, 'utf8'),
@@ -156,5 +157,18 @@ describe('robustness on the test bed', () => {
     expect(readFileSync(victim, 'utf8')).toBe('untouched');
     expect(lstatSync(path.join(folder, 'privkey.pem')).isSymbolicLink()).toBe(false);
     expect(readFileSync(path.join(workspace.outputDirectory, '.gitignore'), 'utf8')).toBe('*\n');
+  });
+
+  it('creates no account key in a dry run', async () => {
+    const workspace = createWorkspace(
+      testbedManifest(testbed, `  - name: d\n    domains: [dry.example.test]\n`),
+    );
+
+    const run = await runCli(testbed, workspace, 'renew', ['--dry-run']);
+
+    expect(run.code).toBe(0);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(workspace.accountKeyPath)).toBe(false);
+    expect(workspace.git(['branch', '--list', 'acme-lineage'])).toBe('');
   });
 });

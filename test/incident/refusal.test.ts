@@ -179,6 +179,20 @@ const negativeRows: Row[] = [
     expected: null,
   },
   {
+    server: 'Boulder, transient failure while creating the order',
+    problem: { status: 500, type: `${PREFIX}serverInternal`, detail: 'Error creating new order' },
+    expected: null,
+  },
+  {
+    server: 'Boulder, transient failure reading certificate status',
+    problem: {
+      status: 500,
+      type: `${PREFIX}serverInternal`,
+      detail: 'Error retrieving certificate status',
+    },
+    expected: null,
+  },
+  {
     server: '400 malformed about identifiers only',
     problem: {
       status: 400,
