@@ -1145,9 +1145,10 @@ async function reportIncidents(result, settings, context, summary) {
             urls.push(report.url);
         }
         catch (error) {
-            if (!(error instanceof permissions/* PermissionError */.i_))
-                throw error;
-            core/* warning */.$e(`${error.message} The explanation is in the job summary instead.`);
+            // One failed GitHub request must not hide the other incidents or the summary.
+            const reason = error instanceof Error ? error.message : String(error);
+            const advice = error instanceof permissions/* PermissionError */.i_ ? '' : ' Reporting the issue failed:';
+            core/* warning */.$e(`${advice} ${reason} The explanation is in the job summary instead.`.trim());
             summary.push(`### ${text.title}\n\n${text.body}`);
         }
     }

@@ -17550,7 +17550,7 @@ async function assessCertificate(context, spec, lineage) {
         due: decision.due,
         current,
         status,
-        ariUpdate: worthCommitting(current.ari, ariUpdate) ? ariUpdate : undefined,
+        ariUpdate: worthCommitting(current.ari, ariUpdate, now) ? ariUpdate : undefined,
     };
 }
 /**
@@ -17624,16 +17624,22 @@ async function checkRenewalInfo(context, spec, current, now) {
         },
     };
 }
-/** Commits ARI state only when the window, the chosen moment or the error state changed. */
-function worthCommitting(previous, next) {
+/**
+ * Commits ARI state when the window, the chosen moment or the failure count changed,
+ * or when the stored Retry-After has passed and a new one was received: at most one
+ * commit per Retry-After period, so later runs honour it and the backoff grows.
+ */
+function worthCommitting(previous, next, now) {
     if (!next)
         return false;
     if (!previous)
         return true;
+    const retryAfterPassed = previous.retryAfter === undefined || new Date(previous.retryAfter) <= now;
     return (previous.suggestedWindow?.start !== next.suggestedWindow?.start ||
         previous.suggestedWindow?.end !== next.suggestedWindow?.end ||
         previous.chosenRenewalTime !== next.chosenRenewalTime ||
-        Boolean(previous.error) !== Boolean(next.error));
+        previous.error?.attempts !== next.error?.attempts ||
+        (retryAfterPassed && previous.retryAfter !== next.retryAfter));
 }
 
 ;// CONCATENATED MODULE: external "node:dns"
@@ -18013,7 +18019,7 @@ function classifyMalformed(detail) {
 // `replaces`, for example a serial whose leading 0x00 sign byte it does not strip.
 // Other 500s are real server failures and must not disable `replaces`.
 function isUnknownSerial(detail) {
-    return /serial|certificate|replace|order/i.test(detail);
+    return /(could not find|not found|no such|unknown)\b.*\b(serial|certificate)/i.test(detail);
 }
 
 ;// CONCATENATED MODULE: ./lib/acme/order.js
@@ -18051,9 +18057,9 @@ async function fetchOrder(session, url) {
 }
 /** Sends the CSR to the order's finalize URL (RFC 8555 section 7.4). `csrDer` is the DER CSR. */
 async function finalizeOrder(session, order, csrDer) {
-    const response = await session.post('finalizing order', order.finalize, {
-        csr: csrDer.toString('base64url'),
-    });
+    // Not retried here: a finalization whose response was lost may have been applied, and
+    // a blind retry then fails with orderNotReady. The caller fetches the order instead.
+    const response = await session.post('finalizing order', order.finalize, { csr: csrDer.toString('base64url') }, { retryServerErrors: false });
     return toOrder(order.url, response);
 }
 /** Downloads the PEM certificate chain of a valid order (RFC 8555 section 7.4.2). */
@@ -18237,7 +18243,7 @@ async function completeOrder(session, order, spec, solve, logger, timeoutMs) {
     if (current.status === 'ready') {
         privateKeyPem = await createPrivateKey(spec.keyType);
         const csr = await createCsrDer(spec.domains, privateKeyPem);
-        current = await finalizeOrder(session, current, csr);
+        current = await finalizeKeepingKey(session, current, csr);
     }
     if (current.status === 'processing' || current.status === 'ready') {
         current = await waitForOrder(session, current, {
@@ -18251,6 +18257,22 @@ async function completeOrder(session, order, spec, solve, logger, timeoutMs) {
     }
     const chainPem = await downloadCertificate(session, current);
     return { order: current, chainPem, privateKeyPem };
+}
+/**
+ * Finalizes the order; when the request fails, fetches the order to see whether the
+ * CA applied it anyway (a lost response), so the key in hand is kept for it instead of
+ * being thrown away with a second certificate ordered later.
+ */
+async function finalizeKeepingKey(session, order, csr) {
+    try {
+        return await finalizeOrder(session, order, csr);
+    }
+    catch (error) {
+        const after = await fetchOrder(session, order.url).catch(() => undefined);
+        if (after && (after.status === 'processing' || after.status === 'valid'))
+            return after;
+        throw error;
+    }
 }
 
 ;// CONCATENATED MODULE: ./lib/renew/outputs.js
@@ -18363,7 +18385,7 @@ async function recordCompletedOrder(context, session, spec, completed, replaces)
         now: context.now(),
         keyLost: files === undefined,
     });
-    const commit = await commitLineage(context, spec.name, `Record certificate ${record.serial} for ${spec.name}`, (current) => recordIssued(clearPendingOrder(current), record), { [record.chainFile]: completed.chainPem });
+    const commit = await commitLineage(context, spec.name, `Record certificate ${record.serial} for ${spec.name}`, (current) => recordIssued(clearPendingOrder(current, completed.order.url), record), { [record.chainFile]: completed.chainPem });
     if (writeError !== undefined) {
         const reason = writeError instanceof Error ? writeError.message : String(writeError);
         throw new Error(`certificate ${record.serial} was issued, but writing it to ${context.settings.outputDirectory} failed: ${reason}. ` +
@@ -18446,13 +18468,13 @@ async function resumePendingOrder(context, spec, pending) {
     const { logger } = context;
     if (pending.directoryUrl !== spec.ca.directoryUrl) {
         logger.warning(`${spec.name}: dropping journaled order ${pending.orderUrl}: it belongs to another CA (${pending.directoryUrl})`);
-        await dropJournal(context, spec.name);
+        await dropJournal(context, spec.name, pending.orderUrl);
         return undefined;
     }
     const session = await context.session(spec.ca.directoryUrl);
     if (session.accountUrl !== pending.accountUrl) {
         logger.warning(`${spec.name}: dropping journaled order ${pending.orderUrl}: another account placed it`);
-        await dropJournal(context, spec.name);
+        await dropJournal(context, spec.name, pending.orderUrl);
         return undefined;
     }
     let order;
@@ -18462,7 +18484,7 @@ async function resumePendingOrder(context, spec, pending) {
     catch (error) {
         if (error instanceof AcmeProblemError && error.problem.status === 404) {
             logger.warning(`${spec.name}: journaled order ${pending.orderUrl} no longer exists (${describeProblem(error.problem)}); dropping it`);
-            await dropJournal(context, spec.name);
+            await dropJournal(context, spec.name, pending.orderUrl);
             return undefined;
         }
         throw error;
@@ -18472,13 +18494,13 @@ async function resumePendingOrder(context, spec, pending) {
     if (ordered.join(' ') !== wanted.join(' ')) {
         logger.warning(`${spec.name}: dropping journaled order ${order.url}: it is for ${ordered.join(', ')}, ` +
             `but the manifest now lists ${wanted.join(', ')}`);
-        await dropJournal(context, spec.name, order.status === 'invalid' ? undefined : pending);
+        await dropJournal(context, spec.name, pending.orderUrl, order.status === 'invalid' ? undefined : pending);
         return undefined;
     }
     const expired = order.expires !== undefined && new Date(order.expires) <= context.now();
     if (order.status === 'invalid' || (expired && order.status !== 'valid')) {
         logger.info(`${spec.name}: journaled order ${order.url} is ${expired ? 'expired' : 'invalid'}; dropping it`);
-        await dropJournal(context, spec.name);
+        await dropJournal(context, spec.name, pending.orderUrl);
         return undefined;
     }
     logger.info(`${spec.name}: resuming journaled order ${order.url} (status ${order.status})`);
@@ -18501,9 +18523,9 @@ async function resumePendingOrder(context, spec, pending) {
  * at the CA, the replaced certificate is marked, so no later order names it again and
  * meets "already replaced".
  */
-async function dropJournal(context, name, stillReplacing) {
+async function dropJournal(context, name, orderUrl, stillReplacing) {
     await commitLineage(context, name, `Drop the journaled order of ${name}`, (lineage) => {
-        const cleared = clearPendingOrder(lineage);
+        const cleared = clearPendingOrder(lineage, orderUrl);
         const replaced = stillReplacing?.replaces
             ? cleared.certificates.find((certificate) => certificate.certId === stillReplacing.replaces)
             : undefined;
@@ -18594,6 +18616,11 @@ async function issueCertificate(context, spec, lineage, assessment) {
     // Another run may have journaled an order since this run read the lineage; ordering
     // again would place a second replacement (RFC 9773 allows one).
     const fresh = await context.store.read(spec.name);
+    const freshCurrent = fresh ? currentCertificate(fresh) : undefined;
+    if (freshCurrent?.serial !== assessment.current?.serial) {
+        throw new Error(`another run recorded certificate ${freshCurrent?.serial} while this run was deciding; this run orders nothing. ` +
+            'Run one renewal at a time (a concurrency group in the workflow).');
+    }
     if (fresh?.pendingOrder) {
         throw new Error(`another run journaled order ${fresh.pendingOrder.orderUrl} for this certificate while this run was deciding; ` +
             'this run leaves it to that run. Run one renewal at a time (a concurrency group in the workflow).');
@@ -18602,6 +18629,26 @@ async function issueCertificate(context, spec, lineage, assessment) {
     if (placed.recovered)
         return placed.recovered;
     const order = placed.order;
+    return withIncident(placed.incident, () => completePlacedOrder(context, session, spec, assessment, placed, order, solve));
+}
+/**
+ * Runs `step` and, when it fails after a refusal of `replaces`, attaches the incident
+ * to the error, so the operator still hears about the refusal. Without this, the run
+ * that recorded the refusal and then failed would be the last to mention it: later
+ * runs no longer send `replaces` and are never refused again.
+ */
+async function withIncident(incident, step) {
+    try {
+        return await step();
+    }
+    catch (error) {
+        if (incident && error instanceof Error)
+            error.incident = incident;
+        throw error;
+    }
+}
+/** Journals, validates, finalizes and records an order that was just placed. */
+async function completePlacedOrder(context, session, spec, assessment, placed, order, solve) {
     await journalOrder(context, spec.name, {
         orderUrl: order.url,
         directoryUrl: session.directoryUrl,
@@ -18666,7 +18713,14 @@ async function journalOrder(context, name, pending) {
  */
 async function placeOrderFor(context, session, spec, lineage, assessment) {
     const identifiers = identifiersFor(spec.domains);
-    const decision = decideReplaces(spec, lineage, assessment.current, {
+    const current = assessment.current;
+    const refused = lineage?.replacesBlocks?.find((block) => block.certId === current?.certId && block.reason === 'already-replaced');
+    if (refused && current?.replacedBy?.unknownOrder && spec.onAlreadyReplaced === 'fail') {
+        throw new Error(`the CA reported at ${refused.at} that certificate ${current.serial} already has a replacement order, and the ` +
+            'manifest sets on-already-replaced: fail, so nothing is ordered until you apply a fix from the incident issue ' +
+            'or set on-already-replaced: fallback');
+    }
+    const decision = decideReplaces(spec, lineage, current, {
         directoryUrl: session.directoryUrl,
         accountUrl: session.accountUrl,
         hasRenewalInfo: Boolean(session.directory.renewalInfo),
@@ -18725,7 +18779,8 @@ async function fallBackWithoutReplaces(context, session, spec, assessment, certI
             at: now.toISOString(),
             detail: error.problem.detail,
         });
-        if (kind === 'already-replaced' && current) {
+        const stillThere = current && next.certificates.find((certificate) => certificate.serial === current.serial);
+        if (kind === 'already-replaced' && current && stillThere && !stillThere.replacedBy) {
             next = markReplaced(next, current.serial, { at: now.toISOString(), unknownOrder: true });
         }
         return next;
@@ -18736,10 +18791,7 @@ async function fallBackWithoutReplaces(context, session, spec, assessment, certI
         failure.incident = incident;
         throw failure;
     }
-    const order = await placeOrder(session, {
-        identifiers: identifiersFor(spec.domains),
-        profile: spec.profile,
-    });
+    const order = await withIncident(incident, () => placeOrder(session, { identifiers: identifiersFor(spec.domains), profile: spec.profile }));
     context.logger.info(`${spec.name}: ordered ${order.url} without replaces after the refusal`);
     return { order, replaces: null, incident };
 }
@@ -18819,6 +18871,8 @@ function createRunContext(dependencies) {
                 externalAccountBinding: settings.externalAccountBinding,
                 logger,
             }));
+            // A failure is not kept: the next certificate at this CA tries again.
+            opened.catch(() => sessions.delete(directoryUrl));
             sessions.set(directoryUrl, opened);
         }
         return opened;
@@ -18827,6 +18881,7 @@ function createRunContext(dependencies) {
         let read = directories.get(directoryUrl);
         if (!read) {
             read = readDirectory(http, directoryUrl);
+            read.catch(() => directories.delete(directoryUrl));
             directories.set(directoryUrl, read);
         }
         return read;
@@ -18878,7 +18933,7 @@ async function processCertificate(context, spec) {
         logger.info(`${spec.name}: ${assessment.status.reason}`);
         if (!assessment.due || !renewing) {
             if (assessment.ariUpdate && renewing)
-                await keepAriState(context, spec.name, assessment.ariUpdate);
+                await keepAriState(context, spec.name, assessment.current?.serial, assessment.ariUpdate);
             return { status: assessment.status };
         }
         return await issueCertificate(context, spec, lineage, assessment);
@@ -18887,7 +18942,7 @@ async function processCertificate(context, spec) {
         const message = error instanceof Error ? error.message : String(error);
         logger.error(`${spec.name}: ${message}`);
         const incident = error.incident;
-        if (incident)
+        if (incident && incident.action.kind !== 'none')
             incident.action = { kind: 'failed', error: message };
         return {
             status: {
@@ -18902,14 +18957,13 @@ async function processCertificate(context, spec) {
     }
 }
 /** Stores the renewalInfo result on the current certificate so the next run honours Retry-After and keeps the chosen moment. */
-async function keepAriState(context, name, ari) {
-    await commitLineage(context, name, `Update renewal information of ${name}`, (lineage) => {
-        const certificates = lineage.certificates.slice();
-        const last = certificates.at(-1);
-        if (last)
-            certificates[certificates.length - 1] = { ...last, ari };
-        return { ...lineage, certificates };
-    });
+async function keepAriState(context, name, serial, ari) {
+    // Matched by serial: when another run recorded a newer certificate meanwhile, this
+    // window belongs to the old one and must not be pinned on the new one.
+    await commitLineage(context, name, `Update renewal information of ${name}`, (lineage) => ({
+        ...lineage,
+        certificates: lineage.certificates.map((certificate) => certificate.serial === serial ? { ...certificate, ari } : certificate),
+    }));
 }
 /** Reads the CA directory (RFC 8555 section 7.1.1) without an account; errors name the URL and the fix. */
 async function readDirectory(http, directoryUrl) {
@@ -19165,12 +19219,18 @@ async function main(argv, env = process.env, io = {}) {
 }
 async function accountKey(options, env, info) {
     const fromEnv = readEnv(env, 'ACME_ACCOUNT_KEY');
+    if (fromEnv && options.accountKey) {
+        throw new Error('Both ACME_ACCOUNT_KEY (or ACME_ACCOUNT_KEY_FILE) and --account-key are set. Set only one: ' +
+            'replaces works only for the account that ordered a certificate, so the key must not change by accident.');
+    }
     if (fromEnv)
         return fromEnv;
     if (!options.accountKey)
         return undefined;
     if ((0,external_node_fs_namespaceObject.existsSync)(options.accountKey))
         return (0,external_node_fs_namespaceObject.readFileSync)(options.accountKey, 'utf8');
+    if (options.dryRun)
+        return undefined;
     if (!options.createAccountKey) {
         throw new Error(`Account key file ${options.accountKey} does not exist. Pass --create-account-key to create it.`);
     }
