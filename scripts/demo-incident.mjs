@@ -7,9 +7,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { setRenewalInfo } from './testbed-client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demo = path.join(root, '.demo', 'incident');
@@ -29,35 +30,6 @@ function run(command, args, options = {}) {
 
 function gitIn(directory, args) {
   return execFileSync('git', args, { cwd: directory, encoding: 'utf8' }).trim();
-}
-
-async function setRenewalInfo(testbed, certificatePem, ariResponse) {
-  const url = new URL('/set-renewal-info/', testbed.managementUrl);
-  const body = JSON.stringify({
-    certificate: certificatePem,
-    ariResponse: JSON.stringify(ariResponse),
-  });
-  const ca = readFileSync(testbed.caCertPath);
-  await new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      {
-        method: 'POST',
-        ca,
-        headers: { 'content-type': 'application/json', 'user-agent': 'acme-lineage-demo' },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () =>
-          response.statusCode === 200
-            ? resolve()
-            : reject(new Error(`set-renewal-info returned HTTP ${response.statusCode}`)),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 /**

@@ -4,9 +4,10 @@
 // lineage are. Usage: npm run demo
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { setRenewalInfo } from './testbed-client.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demo = path.join(root, '.demo');
@@ -26,35 +27,6 @@ function run(command, args, options = {}) {
 
 function git(args) {
   return execFileSync('git', args, { cwd: workspace, encoding: 'utf8' }).trim();
-}
-
-async function setRenewalInfo(testbed, certificatePem, ariResponse) {
-  const url = new URL('/set-renewal-info/', testbed.managementUrl);
-  const body = JSON.stringify({
-    certificate: certificatePem,
-    ariResponse: JSON.stringify(ariResponse),
-  });
-  const ca = readFileSync(testbed.caCertPath);
-  await new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      {
-        method: 'POST',
-        ca,
-        headers: { 'content-type': 'application/json', 'user-agent': 'acme-lineage-demo' },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () =>
-          response.statusCode === 200
-            ? resolve()
-            : reject(new Error(`set-renewal-info returned ${response.statusCode}`)),
-        );
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
 }
 
 step('Starting the test bed (Pebble 2.10 and BIND 9 on loopback)');

@@ -1,27 +1,18 @@
 import { loadAcmeLibrary } from '../acme/library.js';
 import { AcmeSession } from '../acme/session.js';
 import type { HttpClient } from '../http.js';
-import type { LineageStore } from '../lineage/store.js';
 import type { AriState, Lineage } from '../lineage/types.js';
-import type { Logger } from '../log.js';
-import type { CertificateSpec, Manifest } from '../manifest/types.js';
+import type { CertificateSpec } from '../manifest/types.js';
 import type { ReplacementIncident } from '../report/incident.js';
 import { assessCertificate } from './assess.js';
-import type { CertificateResult, RunContext, RunResult, RunSettings } from './context.js';
+import type { CertificateResult, RunContext, RunResult } from './context.js';
 import { commitLineage } from './helpers.js';
 import { issueCertificate } from './issue.js';
 import { resumePendingOrder } from './recover.js';
 
-export interface RunDependencies {
-  manifest: Manifest;
-  settings: RunSettings;
-  store: LineageStore;
-  http: HttpClient;
-  logger: Logger;
-  env: NodeJS.ProcessEnv;
-  now?: () => Date;
-  random?: () => number;
-}
+/** What a run is built from; the clock and the random source default to the real ones. */
+export type RunDependencies = Omit<RunContext, 'now' | 'random' | 'session' | 'directory'> &
+  Partial<Pick<RunContext, 'now' | 'random'>>;
 
 /** Builds the per-run context: one ACME account and one directory read per CA. */
 export function createRunContext(dependencies: RunDependencies): RunContext {

@@ -121,34 +121,7 @@ describe('CA reports an existing replacement order', () => {
     expect((await runCli(testbed, workspace, 'renew')).code).toBe(0);
     const a = workspace.lineage('api').certificates[0]!;
 
-    // Another client with the same account orders and finalizes a replacement of A.
-    const caCertificates = readFileSync(testbed.caCertPath, 'utf8');
-    const http = createHttpClient({ userAgent: 'another-client', caCertificates });
-    configureAcmeHttp({ userAgent: 'another-client', agent: http.agent });
-    const logger = createMemoryLogger();
-    const session = await AcmeSession.open({
-      directoryUrl: testbed.directoryUrl,
-      accountKeyPem: readFileSync(workspace.accountKeyPath, 'utf8'),
-      logger,
-    });
-    const order = await placeOrder(session, {
-      identifiers: identifiersFor(['other-client.example.test']),
-      profile: 'shortlived',
-      replaces: a.certId!,
-    });
-    const settings = { provider: 'rfc2136', nameservers: [testbed.dns.server], options: {} };
-    const provider = createDnsProvider(settings, testbedEnv(testbed));
-    const spec = { domains: ['other-client.example.test'], keyType: 'ec-p256' } as never;
-    await completeOrder(
-      session,
-      order,
-      spec,
-      (records) =>
-        presentChallenges(records, provider, { logger, nameservers: [testbed.dns.server] }),
-      logger,
-      60_000,
-    );
-    http.close();
+    await replaceElsewhere(testbed, workspace, 'other-client.example.test', a.certId!);
 
     await windowInThePast(testbed, workspace, 'api');
     const run = await runCli(testbed, workspace, 'renew', ['--refresh-ari']);
