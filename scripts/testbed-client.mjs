@@ -27,7 +27,11 @@ export async function setRenewalInfo(testbed, certificatePem, ariResponse) {
         response.on('end', () =>
           response.statusCode === 200
             ? resolve()
-            : reject(new Error(`set-renewal-info returned HTTP ${response.statusCode}; check that the certificate was issued by this Pebble`)),
+            : reject(
+                new Error(
+                  `set-renewal-info returned HTTP ${response.statusCode}; check that the certificate was issued by this Pebble`,
+                ),
+              ),
         );
       },
     );

@@ -21,9 +21,9 @@ export function loadAcmeLibrary(): Promise<AcmeLibrary> {
 
 /**
  * Configures acme-client's shared HTTP instance: the User-Agent that names this
- * product, the TLS agent (extra roots for a private CA), a request timeout, and no
- * retries of its own, because its retry replays the same nonce and hides the problem
- * document that `replaces` refusals must be classified from. Applies now when the
+ * product, the TLS agent (extra roots for a private CA) and a request timeout. Its own
+ * retries are turned off, because they replay the same nonce and hide the problem
+ * document that `replaces` rejections are classified from. Applies now when the
  * library is loaded, or when it loads.
  */
 export function configureAcmeHttp(settings: {

@@ -120,7 +120,7 @@ export async function downloadCertificate(session: AcmeSession, order: AcmeOrder
 /**
  * Polls the order until it leaves `pending`/`processing` (or reaches `ready` when
  * `untilReady`), honouring Retry-After in seconds and as an HTTP date. Ends with a
- * timeout error that says the order is kept for the next run.
+ * timeout error stating that the order is kept for the next run.
  */
 export async function waitForOrder(
   session: AcmeSession,

@@ -136,7 +136,7 @@ export class AcmeSession {
   /**
    * Sends a signed POST (or POST-as-GET with `payload` null) and returns the raw
    * response. Network failures, 429 and 5xx are retried up to 3 attempts when the
-   * server asks for at most a minute of waiting; `retryServerErrors: false` turns that
+   * server's Retry-After is at most a minute. `retryServerErrors: false` turns that
    * off for requests whose errors must reach the caller unchanged. Problem documents
    * become {@link AcmeProblemError}s unless `acceptProblems` is set.
    */

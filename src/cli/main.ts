@@ -46,7 +46,7 @@ export async function main(
   try {
     if (!existsSync(options.state)) {
       throw new Error(
-        `State repository ${options.state} does not exist. Pass --state with the path of the git repository that holds (or will hold) the state branch.`,
+        `State repository ${options.state} does not exist. Pass --state with the path of the git repository that contains (or will contain) the state branch.`,
       );
     }
     const manifest = await loadManifest(options.manifest);

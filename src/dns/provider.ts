@@ -19,11 +19,11 @@ export interface DnsProvider {
   present(record: ChallengeRecord): Promise<void>;
   cleanUp(record: ChallengeRecord): Promise<void>;
   /**
-   * Nameservers (`host:port`) that answer authoritatively for the record's zone,
+   * Authoritative nameservers (`host:port`) of the record's zone,
    * used to check propagation. Providers that cannot tell return an empty list and
    * the caller falls back to the zone's NS records.
    */
   authoritativeServers?(record: ChallengeRecord): Promise<string[]>;
-  /** Longest time propagation may take at this provider, in milliseconds. */
+  /** Maximum propagation time at this provider, in milliseconds. */
   readonly propagationTimeoutMs?: number;
 }

@@ -7,7 +7,7 @@ export interface SuggestedWindow {
   end: string;
 }
 
-/** What the last renewalInfo request returned for a certificate. */
+/** Result of the last renewalInfo request for a certificate. */
 export interface AriState {
   checkedAt: string;
   suggestedWindow?: SuggestedWindow;
@@ -20,10 +20,10 @@ export interface AriState {
   error?: { message: string; at: string; lasting: boolean; attempts: number };
 }
 
-/** How a certificate came to be replaced. */
+/** Record of the replacement of a certificate. */
 export interface ReplacedBy {
   at: string;
-  /** Serial of the replacing certificate, when this lineage knows it. */
+  /** Serial of the replacing certificate, when this lineage has it. */
   serial?: string;
   orderUrl?: string;
   /** True when the CA reported a replacement order that this lineage never recorded. */

@@ -1,7 +1,7 @@
 /** Key algorithms a certificate can use. */
 export type KeyType = 'ec-p256' | 'ec-p384' | 'rsa-2048' | 'rsa-3072' | 'rsa-4096';
 
-/** What to do when the CA rejects `replaces` because the old certificate already has a replacement order. */
+/** Policy when the CA rejects `replaces` because the old certificate already has a replacement order. */
 export type AlreadyReplacedPolicy = 'fallback' | 'fail';
 
 /** When to send `replaces` in newOrder: `auto` applies the RFC 9773 conditions, `never` omits it. */
@@ -52,7 +52,7 @@ export interface CertificateSpec {
   ari: boolean;
   replaces: ReplacesPolicy;
   onAlreadyReplaced: AlreadyReplacedPolicy;
-  /** Where the certificate is declared, for error messages. */
+  /** Position of the certificate's declaration, for error messages. */
   position: SourcePosition;
 }
 

@@ -133,8 +133,8 @@ export async function assessCertificate(
 
 /**
  * Asks the CA for the suggested window (RFC 9773 section 4.1), or reuses the stored
- * answer while its Retry-After has not passed. Returns undefined when ARI does not
- * apply; failures are kept in the state and logged, never taken as "not due".
+ * result while its Retry-After has not passed. Returns no state when ARI does not
+ * apply. Failures are kept in the state and logged, never taken as "not due".
  */
 async function checkRenewalInfo(
   context: RunContext,
@@ -219,8 +219,8 @@ async function checkRenewalInfo(
 
 /**
  * Commits ARI state when the window, the chosen moment or the failure count changed,
- * or when the stored Retry-After has passed and a new one was received: at most one
- * commit per Retry-After period, so later runs honour it and the backoff grows.
+ * or when the stored Retry-After has passed and a new one was received. That is at
+ * most one commit per Retry-After period, so later runs honour it and the backoff grows.
  */
 function worthCommitting(
   previous: AriState | undefined,

@@ -64,9 +64,9 @@ export async function completeOrder(
 }
 
 /**
- * Finalizes the order; when the request fails, fetches the order to see whether the
- * CA applied it anyway (a lost response), so the key in hand is kept for it instead of
- * being thrown away with a second certificate ordered later.
+ * Finalizes the order. When the request fails, fetches the order to see whether the
+ * CA applied it anyway (a lost response). The key in hand is then kept for it, instead
+ * of being thrown away and a second certificate ordered later.
  */
 async function finalizeKeepingKey(
   session: AcmeSession,

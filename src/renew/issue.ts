@@ -164,8 +164,8 @@ async function completePlacedOrder(
 
 /**
  * Commits the write-ahead record of `pending`. When a concurrent run journaled its own
- * order first, the lineage keeps that one and this run stops with an explanation;
- * its own order stays unrecorded and expires at the CA.
+ * order first, the lineage keeps that one and this run stops with an explanation.
+ * This run's order then stays unrecorded and expires at the CA.
  */
 async function journalOrder(
   context: RunContext,
@@ -190,8 +190,8 @@ async function journalOrder(
 
 /**
  * Places the order with `replaces` when RFC 9773's conditions hold. When the CA
- * rejects `replaces`, records why (so it is not sent again) and, unless the manifest
- * says `on-already-replaced: fail`, orders once more without it.
+ * rejects `replaces`, records why (so it is not sent again) and orders once more
+ * without it, unless the manifest sets `on-already-replaced: fail`.
  */
 async function placeOrderFor(
   context: RunContext,

@@ -50,9 +50,9 @@ export async function recordCompletedOrder(
   completed: CompletedOrder,
   replaces: string | null,
 ): Promise<CertificateResult> {
-  // The files are written before the record is committed: once the lineage names the
+  // The files are written before the record is committed. Once the lineage names the
   // certificate, later runs take it as in force, so a key that never reached the output
-  // directory must be recorded as lost to make the next run renew it.
+  // directory is recorded as lost to make the next run renew it.
   let files: IssuedFiles | undefined;
   let writeError: unknown;
   if (completed.privateKeyPem) {

@@ -9,10 +9,10 @@ import { commitLineage, solverFor } from './helpers.js';
 import { recordCompletedOrder } from './record.js';
 
 /**
- * Resumes an order that an earlier run journaled and never recorded: `valid` is
- * downloaded and recorded (its key died with that run, so the record marks the key
- * as lost and the certificate is renewed next), `ready` is finalized with a fresh key,
- * `pending` is solved, and `invalid` or vanished orders are dropped.
+ * Resumes an order that an earlier run journaled and never recorded. A `valid` order
+ * is downloaded and recorded with its key marked as lost, because the key died with
+ * that run, so the certificate is renewed next. A `ready` order is finalized with a
+ * fresh key, a `pending` one is solved, and `invalid` or vanished orders are dropped.
  * Returns undefined when nothing was recovered.
  */
 export async function resumePendingOrder(

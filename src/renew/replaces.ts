@@ -10,9 +10,9 @@ export interface ReplacesDecision {
 
 /**
  * Decides whether a new order names `current` in `replaces` (RFC 9773 section 5).
- * All must hold: the CA has ARI, the manifest allows it, the old certificate has a
- * certID, came from this CA and this account, shares an identifier with the new
- * order, and is not already replaced or blocked by an earlier refusal.
+ * All must be true. The CA has ARI and the manifest allows it. The old certificate
+ * has a certID, came from this CA and this account, and shares an identifier with the
+ * new order. It is not already replaced or blocked by an earlier rejection.
  */
 export function decideReplaces(
   spec: CertificateSpec,

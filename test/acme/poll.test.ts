@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { pollStatus } from '../../src/acme/order.js';
 import { parseRetryAfter } from '../../src/acme/retry-after.js';
 
-/** A clock that only moves when the poller sleeps, so waits are observed without passing real time. */
+/** Creates a clock that only moves when the poller sleeps, so waits are observed without real time passing. */
 function fakeClock(start: Date) {
   let now = start.getTime();
   const sleeps: number[] = [];
