@@ -11087,9 +11087,9 @@ function loadAcmeLibrary() {
 }
 /**
  * Configures acme-client's shared HTTP instance: the User-Agent that names this
- * product, the TLS agent (extra roots for a private CA), a request timeout, and no
- * retries of its own, because its retry replays the same nonce and hides the problem
- * document that `replaces` refusals must be classified from. Applies now when the
+ * product, the TLS agent (extra roots for a private CA) and a request timeout. Its own
+ * retries are turned off, because they replay the same nonce and hide the problem
+ * document that `replaces` rejections are classified from. Applies now when the
  * library is loaded, or when it loads.
  */
 function configureAcmeHttp(settings) {
@@ -11248,7 +11248,7 @@ class AcmeSession {
     /**
      * Sends a signed POST (or POST-as-GET with `payload` null) and returns the raw
      * response. Network failures, 429 and 5xx are retried up to 3 attempts when the
-     * server asks for at most a minute of waiting; `retryServerErrors: false` turns that
+     * server's Retry-After is at most a minute. `retryServerErrors: false` turns that
      * off for requests whose errors must reach the caller unchanged. Problem documents
      * become {@link AcmeProblemError}s unless `acceptProblems` is set.
      */
@@ -17555,8 +17555,8 @@ async function assessCertificate(context, spec, lineage) {
 }
 /**
  * Asks the CA for the suggested window (RFC 9773 section 4.1), or reuses the stored
- * answer while its Retry-After has not passed. Returns undefined when ARI does not
- * apply; failures are kept in the state and logged, never taken as "not due".
+ * result while its Retry-After has not passed. Returns no state when ARI does not
+ * apply. Failures are kept in the state and logged, never taken as "not due".
  */
 async function checkRenewalInfo(context, spec, current, now) {
     if (!spec.ari)
@@ -17626,8 +17626,8 @@ async function checkRenewalInfo(context, spec, current, now) {
 }
 /**
  * Commits ARI state when the window, the chosen moment or the failure count changed,
- * or when the stored Retry-After has passed and a new one was received: at most one
- * commit per Retry-After period, so later runs honour it and the backoff grows.
+ * or when the stored Retry-After has passed and a new one was received. That is at
+ * most one commit per Retry-After period, so later runs honour it and the backoff grows.
  */
 function worthCommitting(previous, next, now) {
     if (!next)
@@ -18078,7 +18078,7 @@ async function downloadCertificate(session, order) {
 /**
  * Polls the order until it leaves `pending`/`processing` (or reaches `ready` when
  * `untilReady`), honouring Retry-After in seconds and as an HTTP date. Ends with a
- * timeout error that says the order is kept for the next run.
+ * timeout error stating that the order is kept for the next run.
  */
 async function waitForOrder(session, order, options) {
     const settled = options.untilReady
@@ -18259,9 +18259,9 @@ async function completeOrder(session, order, spec, solve, logger, timeoutMs) {
     return { order: current, chainPem, privateKeyPem };
 }
 /**
- * Finalizes the order; when the request fails, fetches the order to see whether the
- * CA applied it anyway (a lost response), so the key in hand is kept for it instead of
- * being thrown away with a second certificate ordered later.
+ * Finalizes the order. When the request fails, fetches the order to see whether the
+ * CA applied it anyway (a lost response). The key in hand is then kept for it, instead
+ * of being thrown away and a second certificate ordered later.
  */
 async function finalizeKeepingKey(session, order, csr) {
     try {
@@ -18365,9 +18365,9 @@ function buildCertificateRecord(chainPem, order, context) {
 }
 /** Records a valid order's certificate in the lineage and writes its files. */
 async function recordCompletedOrder(context, session, spec, completed, replaces) {
-    // The files are written before the record is committed: once the lineage names the
+    // The files are written before the record is committed. Once the lineage names the
     // certificate, later runs take it as in force, so a key that never reached the output
-    // directory must be recorded as lost to make the next run renew it.
+    // directory is recorded as lost to make the next run renew it.
     let files;
     let writeError;
     if (completed.privateKeyPem) {
@@ -18458,10 +18458,10 @@ function isGitStore(store) {
 
 
 /**
- * Resumes an order that an earlier run journaled and never recorded: `valid` is
- * downloaded and recorded (its key died with that run, so the record marks the key
- * as lost and the certificate is renewed next), `ready` is finalized with a fresh key,
- * `pending` is solved, and `invalid` or vanished orders are dropped.
+ * Resumes an order that an earlier run journaled and never recorded. A `valid` order
+ * is downloaded and recorded with its key marked as lost, because the key died with
+ * that run, so the certificate is renewed next. A `ready` order is finalized with a
+ * fresh key, a `pending` one is solved, and `invalid` or vanished orders are dropped.
  * Returns undefined when nothing was recovered.
  */
 async function resumePendingOrder(context, spec, pending) {
@@ -18541,9 +18541,9 @@ async function dropJournal(context, name, orderUrl, stillReplacing) {
 ;// CONCATENATED MODULE: ./lib/renew/replaces.js
 /**
  * Decides whether a new order names `current` in `replaces` (RFC 9773 section 5).
- * All must hold: the CA has ARI, the manifest allows it, the old certificate has a
- * certID, came from this CA and this account, shares an identifier with the new
- * order, and is not already replaced or blocked by an earlier refusal.
+ * All must be true. The CA has ARI and the manifest allows it. The old certificate
+ * has a certID, came from this CA and this account, and shares an identifier with the
+ * new order. It is not already replaced or blocked by an earlier rejection.
  */
 function decideReplaces(spec, lineage, current, ca) {
     if (!current)
@@ -18690,8 +18690,8 @@ async function completePlacedOrder(context, session, spec, assessment, placed, o
 }
 /**
  * Commits the write-ahead record of `pending`. When a concurrent run journaled its own
- * order first, the lineage keeps that one and this run stops with an explanation;
- * its own order stays unrecorded and expires at the CA.
+ * order first, the lineage keeps that one and this run stops with an explanation.
+ * This run's order then stays unrecorded and expires at the CA.
  */
 async function journalOrder(context, name, pending) {
     try {
@@ -18708,8 +18708,8 @@ async function journalOrder(context, name, pending) {
 }
 /**
  * Places the order with `replaces` when RFC 9773's conditions hold. When the CA
- * rejects `replaces`, records why (so it is not sent again) and, unless the manifest
- * says `on-already-replaced: fail`, orders once more without it.
+ * rejects `replaces`, records why (so it is not sent again) and orders once more
+ * without it, unless the manifest sets `on-already-replaced: fail`.
  */
 async function placeOrderFor(context, session, spec, lineage, assessment) {
     const identifiers = identifiersFor(spec.domains);
@@ -19169,7 +19169,7 @@ async function main(argv, env = process.env, io = {}) {
     const logger = io.logger ?? createConsoleLogger({ debug: options.debug });
     try {
         if (!(0,external_node_fs_namespaceObject.existsSync)(options.state)) {
-            throw new Error(`State repository ${options.state} does not exist. Pass --state with the path of the git repository that holds (or will hold) the state branch.`);
+            throw new Error(`State repository ${options.state} does not exist. Pass --state with the path of the git repository that contains (or will contain) the state branch.`);
         }
         const manifest = await loadManifest(options.manifest);
         const caCertificates = options.caCertificates
